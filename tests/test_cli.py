@@ -1,0 +1,148 @@
+"""The command line: exit codes 0, 1 and 2 (never 3 for bad input), messages, new and clean."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from timeline.cli import main
+
+ARTICLE = """---
+title: "Bridge reopens"
+source: "Example Gazette"
+published: 2025-03-14
+---
+The Kessel bridge reopened on Thursday after repairs.
+"""
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--version"]) == 0
+    assert "timeline" in capsys.readouterr().out
+
+
+def test_usage_error_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["build", "--no-such-option"]) == 2
+    assert main([]) == 2
+
+
+def test_build_ok(make_site: Callable[..., Path], capsys: pytest.CaptureFixture[str]) -> None:
+    site = make_site({"content/a.md": ARTICLE})
+    assert main(["build", str(site)]) == 0
+    data = json.loads((site / "output" / "events.json").read_text())
+    assert data["version"] == 1
+    [event] = data["events"]
+    assert event["date"]["start"] == "2025-03-13"
+    assert event["sources"][0]["document"] == "a"
+    assert "1 documents, 1 events" in capsys.readouterr().out
+
+
+def test_errors_are_compiler_style_and_all_reported(
+        make_site: Callable[..., Path], capsys: pytest.CaptureFixture[str]) -> None:
+    site = make_site({
+        "content/good.md": ARTICLE,
+        "content/bad.md": "---\ntitle: A: B\n---\nText on 1 May 2024.\n",
+        "content/worse.md": "---\npublished: someday\n---\nText.\n",
+    })
+    assert main(["build", str(site)]) == 1
+    err = capsys.readouterr().err
+    assert "content/bad.md:2: error: front matter: mapping values are not allowed here" in err
+    assert "content/worse.md:2: error: 'published' is not a date" in err
+    assert "Build failed: 2 errors" in err
+    assert not (site / "output").exists()
+
+
+def test_failed_build_leaves_previous_output_identical(
+        make_site: Callable[..., Path], capsys: pytest.CaptureFixture[str]) -> None:
+    site = make_site({"content/a.md": ARTICLE})
+    assert main(["build", str(site)]) == 0
+    before = {p: p.read_bytes() for p in (site / "output").rglob("*") if p.is_file()}
+    (site / "content" / "b.md").write_text("---\n[unclosed\n---\nx\n")
+    assert main(["build", str(site)]) == 1
+    after = {p: p.read_bytes() for p in (site / "output").rglob("*") if p.is_file()}
+    assert after == before
+
+
+def test_warnings_fail_only_with_strict(make_site: Callable[..., Path],
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    site = make_site({"content/a.md": "---\ncolour: red\n---\nThe fair opened on Monday.\n"})
+    assert main(["build", str(site)]) == 0
+    assert "warning: unknown front matter key 'colour'" in capsys.readouterr().err
+    assert main(["build", "--strict", str(site)]) == 1
+
+
+def test_config_problems_all_at_once(make_site: Callable[..., Path],
+                                     capsys: pytest.CaptureFixture[str]) -> None:
+    site = make_site({"timeline.toml": 'titel = "x"\ndrafts = "yes"\n[dates]\ndate_order = "X"\n',
+                      "content/a.md": ARTICLE})
+    assert main(["build", str(site)]) == 1
+    err = capsys.readouterr().err
+    assert "timeline.toml:1: error: unknown key 'titel' (hint: did you mean 'title'?)" in err
+    assert "timeline.toml:2: error: 'drafts' must be true or false" in err
+    assert "'dates.date_order' must be one of" in err
+
+
+def test_unexpected_exception_exits_3(monkeypatch: pytest.MonkeyPatch,
+                                      make_site: Callable[..., Path],
+                                      capsys: pytest.CaptureFixture[str]) -> None:
+    import timeline.build
+
+    def boom(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(timeline.build, "build_timeline", boom)
+    site = make_site({"content/a.md": ARTICLE})
+    assert main(["build", str(site)]) == 3
+    assert "bug in timeline" in capsys.readouterr().err
+
+
+def test_new_makes_a_site_that_builds(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    site = tmp_path / "fresh"
+    assert main(["new", str(site)]) == 0
+    assert main(["build", str(site)]) == 0
+    events = json.loads((site / "output" / "events.json").read_text())["events"]
+    assert len(events) >= 2
+    assert main(["new", str(site)]) == 1
+
+
+def test_clean_removes_only_what_we_wrote(make_site: Callable[..., Path],
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    site = make_site({"content/a.md": ARTICLE})
+    assert main(["build", str(site)]) == 0
+    (site / "output" / "CNAME").write_text("example.org\n")
+    assert (site / ".timeline-cache").is_dir()
+    assert main(["clean", str(site)]) == 0
+    assert sorted(p.name for p in (site / "output").iterdir()) == ["CNAME"]
+    assert not (site / ".timeline-cache").exists()
+
+
+def test_extract_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "note.txt"
+    path.write_text("The vote was held on Sunday. Results came on 2 March 2025.\n")
+    assert main(["extract", "--json", "--published", "2025-03-05", str(path)]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["published_from"] == "override"
+    found = [(e["text"], e["value"], e["start"], e["end"]) for e in data["expressions"]]
+    body = path.read_text()
+    assert found == [("Sunday", "2025-03-02", body.index("Sunday"), body.index("Sunday") + 6),
+                     ("2 March 2025", "2025-03-02", body.index("2 March"),
+                      body.index("2 March") + 12)]
+    assert main(["extract", str(path)]) == 0
+    assert "XXXX-WXX-7" in capsys.readouterr().out
+
+
+def test_explain_event_and_document(make_site: Callable[..., Path],
+                                    capsys: pytest.CaptureFixture[str]) -> None:
+    site = make_site({"content/a.md": ARTICLE})
+    assert main(["build", str(site)]) == 0
+    event = json.loads((site / "output" / "events.json").read_text())["events"][0]
+    capsys.readouterr()
+    assert main(["explain", event["id"], str(site)]) == 0
+    out = capsys.readouterr().out
+    assert "the last Thursday on or before 2025-03-14" in out
+    assert main(["explain", "content/a.md", str(site)]) == 0
+    assert "published: 2025-03-14 (front-matter" in capsys.readouterr().out
+    assert main(["explain", "nothing-like-this", str(site)]) == 1

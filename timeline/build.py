@@ -1,0 +1,143 @@
+"""The orchestrator: the pipeline on one screen, read -> extract -> merge -> render -> write."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from timeline.cache import ExtractionCache
+from timeline.config import Config
+from timeline.documents import discover, read_document
+from timeline.errors import BuildFailed, Problem, problem, warning
+from timeline.events import extract_events
+from timeline.merge import merge_events
+from timeline.model import Document, Extraction, Timeline
+from timeline.output import WriteReport, write_site
+from timeline.render import SiteFiles, render_site
+from timeline.sentences import split_sentences
+from timeline.temporal import EXTRACTOR_VERSION, Settings, find_document_mentions
+from timeline.theme import load_theme
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class BuildReport:
+    """What a build did."""
+
+    timeline: Timeline
+    files: SiteFiles
+    written: WriteReport | None
+    seconds: float
+    cache_hits: int = 0
+    cache_misses: int = 0
+    warnings: tuple[Problem, ...] = field(default_factory=tuple)
+
+
+def extract(doc: Document, settings: Settings) -> Extraction:
+    """Stages 2-4 for one document: sentences, time expressions, event candidates."""
+    sentences = split_sentences(doc)
+    exact = doc.published_from in ("front-matter", "dateline", "override")
+    mentions = find_document_mentions(sentences, doc.published, settings, exact)
+    return Extraction(sentences, mentions, extract_events(doc, sentences, mentions))
+
+
+def _unanchored(doc: Document, extraction: Extraction, config: Config) -> list[Problem]:
+    """One warning per document whose relative dates stay unresolved for want of a date."""
+    if doc.published is not None or not any(m.resolved_by == "unresolved"
+                                            for m in extraction.mentions):
+        return []
+    shown = config.content_dir.joinpath(*doc.path.parts)
+    if shown.is_relative_to(config.site_dir):
+        shown = shown.relative_to(config.site_dir)
+    first = next(m for m in extraction.mentions if m.resolved_by == "unresolved")
+    return [warning(shown, extraction.sentences[first.sentence].line,
+                    f"no published date, so relative dates such as '{first.text}' stay "
+                    "unresolved", "add 'published: YYYY-MM-DD' to the front matter")]
+
+
+def read_documents(config: Config) -> tuple[list[Document], list[Problem]]:
+    """Stage 1 for the whole site: every readable document, and every problem found."""
+    if not config.content_dir.is_dir():
+        return [], [problem(config.content_dir, None, "content folder not found",
+                            "put your articles in content/ or set content_dir")]
+    docs: list[Document] = []
+    problems: list[Problem] = []
+    seen: dict[str, Document] = {}
+    for path in discover(config.content_dir):
+        doc, found = read_document(path, config.content_dir, config)
+        problems.extend(found)
+        if doc is None:
+            continue
+        if doc.id in seen:
+            problems.append(problem(path.relative_to(config.site_dir) if path.is_relative_to(
+                config.site_dir) else path, None, f"two documents have the id '{doc.id}': "
+                f"{seen[doc.id].path} and {doc.path}", "rename one of them"))
+            continue
+        seen[doc.id] = doc
+        if doc.draft and not config.drafts:
+            continue
+        docs.append(doc)
+    return docs, problems
+
+
+@functools.cache
+def _code_digest() -> str:
+    """A hash of the extraction code itself, so that upgrading timeline never reuses stale
+    cache entries even when EXTRACTOR_VERSION was not bumped."""
+    import timeline
+
+    digest = hashlib.sha256()
+    folder = Path(timeline.__file__).parent
+    for name in _EXTRACTION_MODULES:
+        digest.update((folder / f"{name}.py").read_bytes())
+    return digest.hexdigest()[:12]
+
+
+_EXTRACTION_MODULES = ("model", "dates", "lexicon", "patterns", "temporal", "sentences",
+                       "events", "documents", "build")
+
+
+def settings_fingerprint(config: Config) -> str:
+    """What, besides the text, changes extraction results."""
+    return (f"v{EXTRACTOR_VERSION}|{_code_digest()}|{','.join(config.dates.languages)}|"
+            f"{config.dates.date_order}")
+
+
+def build_timeline(config: Config, cache: ExtractionCache) -> Timeline:
+    """Read every document, extract (through the cache) and merge."""
+    docs, problems = read_documents(config)
+    run = functools.partial(extract, settings=Settings.from_config(config.dates))
+    extractions = {doc.id: cache.get_or_compute(doc, run) for doc in docs}
+    events = merge_events(e for x in extractions.values() for e in x.events)
+    for doc in docs:
+        problems += _unanchored(doc, extractions[doc.id], config)
+    if not docs and not problems:
+        problems.append(warning(None, None, f"no articles found in {config.content_dir}",
+                                "add .md or .txt files"))
+    return Timeline(documents=tuple(docs), events=events, extractions=extractions,
+                    problems=tuple(problems))
+
+
+def make_cache(config: Config, use_disk: bool = True) -> ExtractionCache:
+    """The extraction cache for a site (in memory only with ``use_disk=False``)."""
+    return ExtractionCache(config.cache_dir if use_disk else None, settings_fingerprint(config))
+
+
+def build(config: Config, *, cache: ExtractionCache | None = None, strict: bool = False,
+          write: bool = True) -> BuildReport:
+    """Build the site in memory, then write it; raise BuildFailed before writing anything."""
+    started = time.perf_counter()
+    cache = cache or make_cache(config)
+    timeline = build_timeline(config, cache)
+    errors = [p for p in timeline.problems if p.severity == "error" or strict]
+    if errors:
+        raise BuildFailed(timeline.problems)
+    files = render_site(timeline, config, load_theme(config))
+    written = write_site(files, config.output_dir) if write else None
+    return BuildReport(timeline, files, written, time.perf_counter() - started, cache.hits,
+                       cache.misses, tuple(p for p in timeline.problems))

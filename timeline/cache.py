@@ -1,0 +1,146 @@
+"""Per-document extraction cache: JSON files keyed by content hash and extractor version."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import logging
+import os
+import shutil
+import tempfile
+import types
+import typing
+from collections.abc import Callable
+from datetime import date
+from enum import IntEnum
+from pathlib import Path, PurePath
+from typing import Any
+
+from timeline.model import Document, Extraction
+
+log = logging.getLogger(__name__)
+
+
+def to_jsonable(value: Any) -> Any:
+    """Dataclasses, dates, enums and tuples to plain JSON values."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, IntEnum):
+        return int(value)
+    if isinstance(value, tuple | list):
+        return [to_jsonable(v) for v in value]
+    if isinstance(value, os.PathLike):
+        return os.fspath(value)
+    return value
+
+
+_HINTS: dict[type, dict[str, Any]] = {}
+
+
+def from_jsonable(kind: Any, value: Any) -> Any:
+    """Rebuild a value of type ``kind`` (a dataclass, tuple, date, enum ...) from JSON."""
+    origin = typing.get_origin(kind)
+    if origin in (typing.Union, types.UnionType):
+        if value is None:
+            return None
+        options = [a for a in typing.get_args(kind) if a is not type(None)]
+        return from_jsonable(options[0], value)
+    if origin is tuple:
+        item = typing.get_args(kind)[0]
+        return tuple(from_jsonable(item, v) for v in value)
+    if origin is typing.Literal or kind is Any or origin is not None:
+        return value
+    if isinstance(kind, type) and dataclasses.is_dataclass(kind):
+        hints = _HINTS.get(kind)
+        if hints is None:
+            hints = _HINTS[kind] = typing.get_type_hints(kind)
+        return kind(**{k: from_jsonable(hints[k], v) for k, v in value.items() if k in hints})
+    if kind is date:
+        return date.fromisoformat(value)
+    if isinstance(kind, type) and issubclass(kind, IntEnum | PurePath):
+        return kind(value)
+    return value
+
+
+class ExtractionCache:
+    """Extraction results on disk under ``.timeline-cache/``, and in memory for the session."""
+
+    def __init__(self, directory: Path | None, fingerprint: str) -> None:
+        self.directory = directory
+        self.fingerprint = fingerprint
+        self.memory: dict[str, Extraction] = {}
+        self.hits = 0
+        self.misses = 0
+
+    def key(self, doc: Document) -> str:
+        """Content hash + document id + extractor version and settings."""
+        raw = f"{doc.digest}|{doc.id}|{doc.published}|{doc.published_from}|{self.fingerprint}"
+        return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:32]
+
+    def get_or_compute(self, doc: Document, compute: Callable[[Document], Extraction]
+                       ) -> Extraction:
+        """The cached extraction of ``doc``, computing and storing it on a miss."""
+        key = self.key(doc)
+        found = self.memory.get(key) or self._load(key)
+        if found is not None:
+            self.hits += 1
+            self.memory[key] = found
+            return found
+        self.misses += 1
+        result = compute(doc)
+        self.store(key, result)
+        return result
+
+    def store(self, key: str, result: Extraction) -> None:
+        """Remember a result in memory and on disk (best effort)."""
+        self.memory[key] = result
+        if self.directory is None:
+            return
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            tag = self.directory / "CACHEDIR.TAG"
+            if not tag.exists():
+                tag.write_text("Signature: 8a477f597d28d172789f06886806bc55\n"
+                               "# timeline's extraction cache; safe to delete.\n")
+            fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".tmp-", suffix=".json")
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                json.dump(to_jsonable(result), handle, ensure_ascii=False,
+                          separators=(",", ":"))
+            os.replace(tmp, self.directory / f"{key}.json")
+        except OSError as exc:
+            log.warning("could not write the extraction cache: %s", exc)
+
+    def _load(self, key: str) -> Extraction | None:
+        if self.directory is None:
+            return None
+        path = self.directory / f"{key}.json"
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            loaded = from_jsonable(Extraction, data)
+            assert isinstance(loaded, Extraction)
+            return loaded
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError, TypeError, KeyError, AssertionError) as exc:
+            log.debug("ignoring a damaged cache entry %s: %s", path.name, exc)
+            return None
+
+    def prune(self, keep: set[str]) -> None:
+        """Delete cache entries not in ``keep`` (keys of the current documents)."""
+        if self.directory is None or not self.directory.is_dir():
+            return
+        for path in self.directory.glob("*.json"):
+            if path.stem not in keep:
+                path.unlink(missing_ok=True)
+
+
+def clear(directory: Path) -> bool:
+    """Remove a cache folder; True when there was one."""
+    if directory.is_dir() and (directory / "CACHEDIR.TAG").exists():
+        shutil.rmtree(directory)
+        return True
+    return False
+

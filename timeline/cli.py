@@ -1,0 +1,189 @@
+"""The ``timeline`` command: the only module that prints or picks exit codes."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import traceback
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+from timeline import __version__
+from timeline.errors import Problem, TimelineError
+
+EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="timeline", description="Turn a folder of news articles into a cited timeline.")
+    parser.add_argument("--version", action="version", version=f"timeline {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="say more")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    build = sub.add_parser("build", help="build the site into output/")
+    check = sub.add_parser("check", help="read and extract everything, write nothing")
+    for p in (build, check):
+        p.add_argument("site", nargs="?", type=Path, default=Path("."), metavar="SITE_DIR")
+        p.add_argument("--strict", action="store_true", help="treat warnings as errors")
+        p.add_argument("--no-cache", action="store_true", help="ignore .timeline-cache/")
+        p.add_argument("--config", type=Path, help="config file (default SITE_DIR/timeline.toml)")
+        p.add_argument("-q", "--quiet", action="store_true", help="print only problems")
+    build.add_argument("-o", "--output", type=Path, help="output folder (default output/)")
+    build.add_argument("--site-url", help="public URL of the site, for absolute links")
+
+    new = sub.add_parser("new", help="make a new site with one sample article")
+    new.add_argument("dir", type=Path, metavar="DIR")
+
+    extract = sub.add_parser("extract", help="list the time expressions in documents")
+    extract.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    extract.add_argument("--published", type=date.fromisoformat, metavar="YYYY-MM-DD",
+                         help="the date to resolve relative expressions against")
+    extract.add_argument("--json", action="store_true", help="print JSON")
+    extract.add_argument("--date-order", choices=("DMY", "MDY", "YMD"), default=None)
+
+    explain = sub.add_parser("explain", help="say how an event or a document was dated")
+    explain.add_argument("what", metavar="EVENT_ID|DOCUMENT")
+    explain.add_argument("site", nargs="?", type=Path, default=Path("."), metavar="SITE_DIR")
+
+    clean = sub.add_parser("clean", help="remove output/ files and .timeline-cache/")
+    clean.add_argument("site", nargs="?", type=Path, default=Path("."), metavar="SITE_DIR")
+
+    serve = sub.add_parser("serve", help="build, serve and rebuild on every change")
+    serve.add_argument("site", nargs="?", type=Path, default=Path("."), metavar="SITE_DIR")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--open", action="store_true", help="open a browser")
+    serve.add_argument("--poll", action="store_true", help="poll for changes")
+    return parser
+
+
+def _print_problems(problems: Sequence[Problem]) -> None:
+    for p in problems:
+        print(p, file=sys.stderr)
+
+
+def _summary(problems: Sequence[Problem], docs: int | None = None) -> str:
+    errors = sum(p.severity == "error" for p in problems)
+    warnings = len(problems) - errors
+    where = f" in {docs} documents" if docs is not None else ""
+    return (f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+            f"{where}")
+
+
+def _cmd_build(args: argparse.Namespace, write: bool) -> int:
+    from timeline.build import build, make_cache
+    from timeline.config import load_config
+
+    overrides = {}
+    if write and args.output is not None:
+        overrides["output_dir"] = str(args.output.resolve())
+    if write and args.site_url:
+        overrides["site_url"] = args.site_url
+    config = load_config(args.site, args.config, **overrides)
+    try:
+        report = build(config, cache=make_cache(config, not args.no_cache), strict=args.strict,
+                       write=write)
+    except TimelineError as exc:
+        _print_problems(exc.problems)
+        print(f"Build failed: {_summary(exc.problems)}; nothing was written.", file=sys.stderr)
+        return EXIT_INPUT
+    _print_problems(report.warnings)
+    if not args.quiet:
+        t = report.timeline
+        merged = sum(1 for e in t.events if len({c.document for c in e.citations}) > 1)
+        what = f"wrote {len(report.written.written)} files to {config.output_dir}" if (
+            report.written) else "checked, nothing written"
+        print(f"{len(t.documents)} documents, {len(t.events)} events ({merged} cited by several "
+              f"sources); {what} in {report.seconds:.2f}s "
+              f"(cache: {report.cache_hits} hits, {report.cache_misses} misses)")
+    return EXIT_OK
+
+
+def _cmd_new(args: argparse.Namespace) -> int:
+    from timeline.scaffold import make_site
+
+    make_site(args.dir)
+    print(f"Made a new site in {args.dir}. Next: cd {args.dir} && timeline build")
+    return EXIT_OK
+
+
+def _cmd_extract(args: argparse.Namespace) -> int:
+    from timeline.extract import extract_file, table
+
+    results = [extract_file(path, args.published, args.date_order) for path in args.paths]
+    if args.json:
+        payload = results[0] if len(results) == 1 else results
+        print(json.dumps(payload, ensure_ascii=False, indent=1))
+    else:
+        for result in results:
+            print(table(result))
+    return EXIT_OK
+
+
+def _cmd_explain(args: argparse.Namespace) -> int:
+    from timeline.build import build_timeline, make_cache
+    from timeline.config import load_config
+    from timeline.extract import explain
+
+    config = load_config(args.site)
+    timeline = build_timeline(config, make_cache(config))
+    text = explain(timeline, args.what)
+    if text is None:
+        print(f"error: no event or document '{args.what}'", file=sys.stderr)
+        return EXIT_INPUT
+    print(text)
+    return EXIT_OK
+
+
+def _cmd_clean(args: argparse.Namespace) -> int:
+    from timeline.cache import clear
+    from timeline.config import load_config
+    from timeline.output import remove_site
+
+    config = load_config(args.site)
+    removed = remove_site(config.output_dir) if config.output_dir.is_dir() else []
+    cleared = clear(config.cache_dir)
+    print(f"removed {len(removed)} files from {config.output_dir}"
+          f"{' and the extraction cache' if cleared else ''}")
+    return EXIT_OK
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    from timeline.config import load_config
+    from timeline.serve import serve
+
+    config = load_config(args.site)
+    serve(config, host=args.host, port=args.port, open_browser=args.open, poll=args.poll)
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code (0 ok, 1 bad input, 2 usage, 3 our bug)."""
+    try:
+        args = _parser().parse_args(argv)
+    except SystemExit as exc:
+        return int(exc.code) if isinstance(exc.code, int) else EXIT_USAGE
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="%(levelname)s: %(message)s")
+    try:
+        if args.command in ("build", "check"):
+            return _cmd_build(args, write=args.command == "build")
+        handler = {"new": _cmd_new, "extract": _cmd_extract, "explain": _cmd_explain,
+                   "clean": _cmd_clean, "serve": _cmd_serve}[args.command]
+        return handler(args)
+    except TimelineError as exc:
+        _print_problems(exc.problems)
+        print(f"Failed: {_summary(exc.problems)}.", file=sys.stderr)
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        return 130
+    except Exception:
+        traceback.print_exc()
+        print("This is a bug in timeline, please report it with the message above.",
+              file=sys.stderr)
+        return EXIT_BUG
+

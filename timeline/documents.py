@@ -1,0 +1,211 @@
+"""Stage 1, read: find the articles under content/ and parse their front matter."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import os
+import re
+from collections.abc import Mapping
+from pathlib import Path, PurePosixPath
+from typing import Any, Literal
+
+import yaml
+
+from timeline.config import Config
+from timeline.errors import Problem, problem, warning
+from timeline.model import Document, PublishedFrom
+from timeline.temporal import infer_published
+
+log = logging.getLogger(__name__)
+
+EXTENSIONS: dict[str, Literal["markdown", "text"]] = {
+    ".md": "markdown", ".markdown": "markdown", ".txt": "text"}
+KNOWN_KEYS = {"title", "source", "url", "published", "date", "language", "tags", "draft",
+              "author", "description", "summary"}
+MAX_BYTES = 20 * 1024 * 1024
+_FENCE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
+
+
+def discover(content_dir: Path) -> list[Path]:
+    """Every .md, .markdown and .txt file under ``content_dir``, sorted; hidden ones skipped."""
+    found: list[Path] = []
+    for root, dirs, files in os.walk(content_dir, followlinks=False):
+        dirs[:] = sorted(d for d in dirs if not d.startswith((".", "_")))
+        for name in sorted(files):
+            path = Path(root) / name
+            if not name.startswith(".") and path.suffix.lower() in EXTENSIONS:
+                found.append(path)
+    return found
+
+
+def document_id(rel: PurePosixPath) -> str:
+    """The citation key: the path under content/ without its extension."""
+    return rel.with_suffix("").as_posix()
+
+
+def split_front_matter(text: str, shown: PurePosixPath) -> tuple[str | None, str, int,
+                                                                   Problem | None]:
+    """Split ``---`` YAML front matter from the body: (yaml, body, body_line, problem)."""
+    if not re.match(r"---[ \t]*\n", text):
+        return None, text, 1, None
+    for match in _FENCE.finditer(text, 4):
+        yaml_text = text[4:match.start()]
+        body_start = match.end() + 1 if text[match.end():match.end() + 1] == "\n" else match.end()
+        return yaml_text, text[body_start:], text.count("\n", 0, body_start) + 1, None
+    return None, text, 1, problem(shown, 1, "front matter is not closed",
+                                  "add a line with only '---' after the front matter")
+
+
+def parse_front_matter(yaml_text: str, shown: PurePosixPath) -> tuple[dict[str, Any],
+                                                                       list[Problem]]:
+    """Parse the YAML front matter into a mapping, with problems located by line."""
+    try:
+        data = yaml.safe_load(yaml_text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 2 if mark is not None else 1
+        hint = "quote values that contain ':'" if "mapping values" in str(exc.problem) else None
+        return {}, [problem(shown, line, f"front matter: {exc.problem}", hint)]
+    except (yaml.YAMLError, RecursionError, ValueError, OverflowError) as exc:
+        return {}, [problem(shown, 2, f"front matter: {exc}")]
+    if data is None:
+        return {}, []
+    if not isinstance(data, dict):
+        return {}, [problem(shown, 2, "front matter must be a mapping of keys to values, "
+                            f"not {type(data).__name__}", "write it as 'key: value' lines")]
+    return {str(k): v for k, v in data.items()}, []
+
+
+def _as_date(value: object) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip()[:10])
+        except ValueError:
+            return None
+    return None
+
+
+def _line_of_key(yaml_text: str, key: str) -> int:
+    match = re.search(rf"^{re.escape(key)}\s*:", yaml_text, re.MULTILINE)
+    return yaml_text.count("\n", 0, match.start()) + 2 if match else 2
+
+
+def _text_field(meta: Mapping[str, Any], key: str) -> str | None:
+    value = meta.get(key)
+    if value is None:
+        return None
+    return " ".join(str(value).split()) or None
+
+
+def _fields(meta: dict[str, Any], yaml_text: str, shown: PurePosixPath,
+            problems: list[Problem]) -> dict[str, Any]:
+    """Validate the known front matter keys; warn about unknown ones."""
+    for key in sorted(set(meta) - KNOWN_KEYS):
+        problems.append(warning(shown, _line_of_key(yaml_text, key),
+                                f"unknown front matter key '{key}'",
+                                "known keys: " + ", ".join(sorted(KNOWN_KEYS))))
+    out: dict[str, Any] = {}
+    raw_date = meta.get("published", meta.get("date"))
+    if raw_date is not None:
+        published = _as_date(raw_date)
+        if published is None:
+            key = "published" if "published" in meta else "date"
+            problems.append(problem(shown, _line_of_key(yaml_text, key),
+                                    f"'{key}' is not a date: {str(raw_date)[:40]!r}",
+                                    "write it as YYYY-MM-DD"))
+        out["published"] = published
+    url = _text_field(meta, "url")
+    if url and not re.match(r"^https?://", url, re.IGNORECASE):
+        problems.append(warning(shown, _line_of_key(yaml_text, "url"),
+                                f"url dropped: only http and https links are kept ({url[:40]!r})"))
+        url = None
+    out["url"] = url
+    tags = meta.get("tags") or []
+    if isinstance(tags, str):
+        tags = [t for t in re.split(r"[,\s]+", tags) if t]
+    if not isinstance(tags, list):
+        problems.append(warning(shown, _line_of_key(yaml_text, "tags"),
+                                "'tags' should be a list", "write tags: [a, b]"))
+        tags = []
+    out["tags"] = tuple(" ".join(str(t).split()) for t in tags if str(t).strip())
+    draft = meta.get("draft", False)
+    if not isinstance(draft, bool):
+        problems.append(warning(shown, _line_of_key(yaml_text, "draft"),
+                                "'draft' should be true or false"))
+        draft = bool(draft)
+    out["draft"] = draft
+    return out
+
+
+def _first_line(body: str) -> str | None:
+    for line in body.splitlines():
+        text = line.strip().lstrip("#").strip()
+        if text:
+            return text[:200]
+    return None
+
+
+def decode(raw: bytes, shown: PurePosixPath) -> tuple[str | None, Problem | None]:
+    """Bytes to text: UTF-8 (BOM allowed), refusing binary files."""
+    if b"\x00" in raw[:8192]:
+        return None, problem(shown, None, "binary file (it contains NUL bytes), skipped",
+                             "only UTF-8 text articles are read")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        return None, problem(shown, line, f"not UTF-8 text (byte {raw[exc.start]:#04x})",
+                             "save the file as UTF-8")
+    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", ""), None
+
+
+def read_document(path: Path, content_dir: Path, config: Config,
+                  raw: bytes | None = None) -> tuple[Document | None, list[Problem]]:
+    """Read one article; return it (or None when unreadable) and its problems."""
+    rel = PurePosixPath(path.relative_to(content_dir).as_posix())
+    shown = PurePosixPath(os.path.relpath(path, config.site_dir)).as_posix()
+    shown_path = PurePosixPath(shown)
+    problems: list[Problem] = []
+    if raw is None:
+        try:
+            if path.stat().st_size > MAX_BYTES:
+                return None, [problem(shown_path, None, f"file is larger than "
+                                      f"{MAX_BYTES // 2**20} MB, skipped")]
+            raw = path.read_bytes()
+        except OSError as exc:
+            return None, [problem(shown_path, None, f"cannot read file: {exc.strerror}")]
+    text, bad = decode(raw, shown_path)
+    if text is None:
+        return None, [bad] if bad else []
+    yaml_text, body, body_line, bad = split_front_matter(text, shown_path)
+    if bad:
+        problems.append(bad)
+    meta: dict[str, Any] = {}
+    if yaml_text is not None:
+        meta, found = parse_front_matter(yaml_text, shown_path)
+        problems.extend(found)
+    fields = _fields(meta, yaml_text or "", shown_path, problems)
+    if not body.strip():
+        problems.append(warning(shown_path, body_line, "document has no text"))
+    published: dt.date | None = fields.get("published")
+    published_from: PublishedFrom = "front-matter" if published else "none"
+    note = "from the front matter" if published else ""
+    if published is None:
+        published, inferred_from, note = infer_published(body, config.dates)
+        published_from = inferred_from
+    language = _text_field(meta, "language") or config.dates.languages[0]
+    doc = Document(
+        id=document_id(rel), path=rel,
+        title=_text_field(meta, "title") or _first_line(body) or document_id(rel),
+        source=_text_field(meta, "source"), url=fields["url"], published=published,
+        published_from=published_from, published_note=note, language=language,
+        tags=fields["tags"], draft=fields["draft"], format=EXTENSIONS[path.suffix.lower()],
+        body=body, body_line=body_line, digest=hashlib.sha256(raw).hexdigest(), meta=meta,
+    )
+    return doc, problems

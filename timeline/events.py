@@ -1,0 +1,246 @@
+"""Stage 4: turn dated sentences into event candidates, each citing its sentence."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+
+from timeline.model import Citation, Document, Event, Mention, Sentence
+
+# Page furniture: lines that are part of the page, not of the story.
+FURNITURE = re.compile(
+    r"^(?:advertisement|sponsored|read more|related|share|subscribe|sign up|log ?in|"
+    r"upgrade to premium|coverage details|bias distribution|factuality|\d+\s+articles?|"
+    r"\d+% of the sources\b.*|to view .* please .*|photo:.*|image:.*|source:.*|"
+    r"copyright\b.*|all rights reserved.*|\(with inputs from [^)]*\))\W*$", re.IGNORECASE)
+_LEAD_IN = re.compile(
+    r"^(?:[-–—•*]\s*)?(?:long ago|meanwhile|however|also|in addition|separately|moreover|"
+    r"earlier|later|then|now|still|yet|and|but|so)\s*,?\s+", re.IGNORECASE)
+_ATTRIBUTION = re.compile(
+    r"(?:,|\s)\s*(?:(?:an?|the)\s+[\w\s-]{0,40}?|he|she|they|it|[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*)"
+    r"{0,3})\s+(?:said|says|stated|told\s+\w+|added|noted|reported|announced|wrote|"
+    r"was\s+quoted\s+as\s+saying)(?:\s+(?:on\s+)?\w+){0,2}\s*[.!]?$")
+_ACCORDING = re.compile(r",?\s+according\s+to\s+[^,.;]{1,80}[.!]?$", re.IGNORECASE)
+_CLAUSE_BREAK = re.compile(r",\s+(?:which|reflecting|underscoring|highlighting|in\s+an?\s|"
+                           r"with\s|as\s|amid\s|while\s|marking\s|saying\s|after\s)|\s[—–]\s|;")
+_STOP = frozenset("""
+a an the of in on at to for from by with and or but as is was were be been are has have had
+it its this that these those there their his her they he she we our you your i took place
+held happened occurred came day date meeting talks visit event time said says stated told
+""".split())
+TITLE_MAX = 110
+
+
+def is_furniture(text: str) -> bool:
+    """True for page furniture such as "Advertisement" or "29 Articles"."""
+    return bool(FURNITURE.match(text.strip(" -•*\t")))
+
+
+def proper_names(text: str, known: frozenset[str] = frozenset()) -> list[str]:
+    """Capitalised word sequences that are not sentence openers, months or weekdays.
+
+    A capitalised word that opens a sentence counts only if ``known`` (words seen
+    capitalised inside sentences of the same document) has it, or it is followed by
+    another capitalised word: "Dock workers" is not a name, "Sergei Shoigu" is.
+    """
+    names: list[str] = []
+    words = re.finditer(r"[A-ZÀ-ÞČŠŽ][\w’'.-]*(?:\s+(?:of\s+|de\s+|al-)?[A-ZÀ-ÞČŠŽ][\w’'-]*)*",
+                        text)
+    for match in words:
+        parts = re.split(r"(?<=\w)[’']s\b\s*", match.group(0))
+        opening = match.start() == 0 or text[:match.start()].rstrip()[-1:] in ".!?\"“-–—•:("
+        for n, part in enumerate(parts):
+            tokens = [t.rstrip(".’'-") for t in part.split()]
+            if n == 0 and opening and tokens and (_ordinary(tokens[0]) or (
+                    len(tokens) == 1 and known and tokens[0] not in known)):
+                tokens = tokens[1:]
+            tokens = [t for t in tokens if t.lower() not in _CALENDAR]
+            name = " ".join(tokens)
+            if len(name) >= 2 and name.lower() not in _STOP:
+                names.append(name)
+    return names
+
+
+def known_names(sentences: Sequence[Sentence]) -> frozenset[str]:
+    """Words written with a capital inside sentences (not at their start)."""
+    found: set[str] = set()
+    for s in sentences:
+        for match in re.finditer(r"(?<=[\w,;)]\s)([A-ZÀ-ÞČŠŽ][\w-]+)", s.text):
+            found.add(match.group(1))
+    return frozenset(found)
+
+
+def _ordinary(word: str) -> bool:
+    """A capitalised sentence opener that is an ordinary word, not a name."""
+    low = word.lower()
+    return low in _STOP or low in _OPENERS or bool(
+        re.search(r"(?:ing|ed|ly|tion|ment|ness|ity|ous|ive|ation|ance|ence)$", low))
+
+
+_OPENERS = frozenset("""
+on in at after before during while when since until but and however meanwhile long just
+speaking according under despite although though if because some many most all no not top
+illustration photo senior
+""".split())
+_CALENDAR = frozenset("""
+january february march april may june july august september october november december monday
+tuesday wednesday thursday friday saturday sunday jan feb mar apr jun jul aug sep sept oct
+nov dec today yesterday tomorrow
+""".split())
+
+
+def _strip_date(text: str, mention: Mention, offset: int) -> str:
+    """Drop the dating expression (and its preposition) when it opens or closes the text."""
+    start, end = mention.start - offset, mention.end - offset
+    if not (0 <= start <= end <= len(text)):
+        return text
+    before, after = text[:start], text[end:]
+    lead = re.fullmatch(r"\s*(?:[-–—•*]\s*)?(?:(?:on|in|at|by|during|since|from|as\s+of)\s+)?",
+                        before, re.IGNORECASE)
+    if lead:
+        return after.lstrip(" ,")
+    if re.fullmatch(r"\s*[.!]?\s*", after):
+        before = re.sub(r"[\s,]*(?:\b(?:on|in|at|by|during|since|from)\s+(?:the\s+)?)?$", "",
+                        before, flags=re.IGNORECASE)
+        return before + after.strip()
+    return text
+
+
+def make_title(text: str, mention: Mention | None = None, offset: int = 0) -> str:
+    """A short plain title from a sentence: no date lead-in, no trailing attribution."""
+    title = text.strip()
+    if mention is not None:
+        title = _strip_date(title, mention, offset)
+    for _ in range(2):
+        title = _LEAD_IN.sub("", title)
+        title = _ACCORDING.sub("", title)
+        trimmed = _ATTRIBUTION.sub("", title)
+        if len(trimmed) >= 25:
+            title = trimmed
+    title = title.strip(" ,;:-–—•*\"“”'").rstrip(".")
+    title = title.strip()
+    if len(title) > TITLE_MAX:
+        cut = next((m.start() for m in _CLAUSE_BREAK.finditer(title) if m.start() >= 40),
+                   None)
+        if cut is not None and cut <= TITLE_MAX:
+            title = title[:cut]
+        else:
+            title = title[:TITLE_MAX].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+    title = title.strip(" ,;:")
+    if title and title[0].islower():
+        title = title[0].upper() + title[1:]
+    return title
+
+
+def _content_words(text: str) -> list[str]:
+    return [w for w in re.findall(r"[A-Za-z][\w'-]+", text.lower()) if w not in _STOP
+            and w not in _CALENDAR]
+
+
+_TIMING = re.compile(r"\b(?:took place|takes place|will take place|was held|were held|is held|"
+                     r"happened|occurred|came|began|begins|started|ended|was signed|"
+                     r"were signed|was announced|is scheduled|was scheduled|is due|"
+                     r"will be held|opened|closed)\b", re.IGNORECASE)
+_ANAPHOR = re.compile(r"^\W*(?:the|this|that|these|it|they|both)\b", re.IGNORECASE)
+
+
+def carries_only_a_date(text: str, mentions: Sequence[Mention], offset: int,
+                        known: frozenset[str] = frozenset()) -> bool:
+    """True for "The meeting took place on Sunday, 1 February.": a date, but no who or what.
+
+    It must open with "the"/"it" (pointing back), name nobody, and say only when something
+    happened ("took place", "was held"), in a few words.
+    """
+    stripped = text
+    for m in sorted(mentions, key=lambda m: -m.start):
+        stripped = stripped[:m.start - offset] + " " + stripped[m.end - offset:]
+    if proper_names(stripped, known) or not _ANAPHOR.match(stripped):
+        return False
+    words = _content_words(stripped)
+    return (len(words) <= 4 and bool(_TIMING.search(stripped))) or len(words) <= 1
+
+
+def _dating(mentions: Sequence[Mention]) -> list[Mention]:
+    usable = [m for m in mentions if m.dates_event and m.span is not None and not m.dateline]
+    return sorted(usable, key=lambda m: m.start)
+
+
+def _primary(mentions: Sequence[Mention]) -> Mention:
+    """The expression that dates a sentence's happening: the finest, then the first."""
+    return max(mentions, key=lambda m: (0 if m.span is None else int(m.span.precision),
+                                        -m.start))
+
+
+def _context(doc: Document, sentences: Sequence[Sentence], s: Sentence,
+             by_sentence: dict[int, list[Mention]]) -> tuple[str, int | None]:
+    """The sentence that says what happened, for a sentence that only carries the date."""
+    for index in range(s.index - 1, max(-1, s.index - 3), -1):
+        prev = sentences[index]
+        if prev.heading or is_furniture(prev.text):
+            continue
+        own = _dating(by_sentence.get(index, []))
+        if not own or all(m.span == _primary(_dating(by_sentence[s.index])).span for m in own):
+            return prev.text, prev.index
+        break
+    return doc.title, None
+
+
+def _clauses(s: Sentence, dating: list[Mention]) -> list[tuple[Mention, int, int]]:
+    """(mention, start, end) of each happening in the sentence, offsets in the body.
+
+    A sentence normally reports one happening. "X days before <Y in February 2022>" reports
+    two: the main clause (dated just before February 2022) and the clause it is measured from.
+    """
+    linked = [m for m in dating if m.value.startswith("PX")]
+    if not linked:
+        return [(_primary(dating), s.start, s.end)]
+    out: list[tuple[Mention, int, int]] = []
+    for m in linked:
+        target = next((t for t in dating if t.start > m.start and not t.value.startswith("PX")),
+                      None)
+        if target is None:
+            out.append((m, s.start, s.end))
+            continue
+        comma = s.text.find(",", target.end - s.start)
+        target_end = s.start + comma if comma >= 0 else s.end
+        out.append((target, m.end, target_end))
+        if s.text[:m.start - s.start].strip(" -–—•*\"“").lower() in ("", "just", "only"):
+            # "Just weeks before <Y>, X happened": the happening follows the clause.
+            out.append((m, target_end, s.end))
+        else:
+            out.append((m, s.start, m.end))
+    return out
+
+
+def extract_events(doc: Document, sentences: Sequence[Sentence],
+                   mentions: Sequence[Mention]) -> tuple[Event, ...]:
+    """One event candidate per dated happening; ids are given later, after merging."""
+    by_sentence: dict[int, list[Mention]] = defaultdict(list)
+    for m in mentions:
+        by_sentence[m.sentence].append(m)
+    events: list[Event] = []
+    known = known_names(sentences)
+    for s in sentences:
+        dating = _dating(by_sentence.get(s.index, []))
+        if not dating or is_furniture(s.text):
+            continue
+        for mention, start, end in _clauses(s, dating):
+            clause = doc.body[start:end]
+            context, context_index = None, None
+            if carries_only_a_date(s.text, by_sentence[s.index], s.start, known):
+                context, context_index = _context(doc, sentences, s, by_sentence)
+                title = make_title(context)
+            else:
+                title = make_title(clause, mention, start)
+            if not title:
+                continue
+            summary = clause.strip() if context is None else f"{context} {s.text}"
+            citation = Citation(document=doc.id, sentence=s.index, line=s.line, quote=s.text,
+                                date_text=mention.text, date_note=mention.note,
+                                context=context, context_sentence=context_index)
+            names = proper_names(clause if context is None else f"{context} {clause}", known)
+            events.append(Event(id="", date=mention.span, title=title, summary=summary,
+                                citations=(citation,), planned=mention.planned,
+                                actors=tuple(dict.fromkeys(names))))
+    return tuple(events)

@@ -1,0 +1,115 @@
+"""Words and regular-expression pieces that the time-expression finder is built from."""
+
+from __future__ import annotations
+
+import re
+
+MONTHS = {
+    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4,
+    "apr": 4, "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8,
+    "september": 9, "sept": 9, "sep": 9, "october": 10, "oct": 10, "november": 11, "nov": 11,
+    "december": 12, "dec": 12,
+}
+FULL_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
+               "september", "october", "november", "december")
+WEEKDAYS = {
+    "monday": 0, "mon": 0, "tuesday": 1, "tue": 1, "tues": 1, "wednesday": 2, "wed": 2,
+    "thursday": 3, "thu": 3, "thur": 3, "thurs": 3, "friday": 4, "fri": 4, "saturday": 5,
+    "sat": 5, "sunday": 6, "sun": 6,
+}
+NUMBERS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
+    "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "half": 0.5,
+    "a couple of": 2, "a few": 3, "few": 3, "several": 3, "some": 3, "many": 3,
+    "a dozen": 12, "dozen": 12, "single": 1,
+}
+ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "last": 4, "final": 4}
+SEASONS = {"spring": "SP", "summer": "SU", "autumn": "FA", "fall": "FA", "winter": "WI"}
+UNITS = {
+    "second": "S", "minute": "M", "hour": "H", "day": "D", "night": "D", "week": "W",
+    "weekend": "WE", "fortnight": "W", "month": "M", "quarter": "Q", "year": "Y",
+    "decade": "DE", "century": "CE", "millennium": "ML",
+}
+DECADE_WORDS = {
+    "twenties": 20, "thirties": 30, "forties": 40, "fifties": 50, "sixties": 60,
+    "seventies": 70, "eighties": 80, "nineties": 90,
+}
+# Words that make the nearest verb future ("will meet on Friday") or past.
+FUTURE_CUES = re.compile(
+    r"\b(?:will|shall|won't|'ll|to be held|(?:is|are|was|were)\s+(?:expected|scheduled|due|set"
+    r"|slated|going|planning|poised|likely)\s+to|plans?\s+to|planning\s+to|intends?\s+to|aims?\s+"
+    r"to|upcoming|forthcoming|next)\b", re.IGNORECASE)
+PAST_CUES = re.compile(
+    r"\b(?:was|were|had|did|said|told|met|held|took|gave|made|went|came|signed|visited|"
+    r"announced|reported|stated|declared|arrived|called|launched|began|ended|last|ago|"
+    r"earlier|[a-z]{3,}ed)\b", re.IGNORECASE)
+
+_alt = "|".join
+
+
+def _month_names() -> str:
+    full = list(dict.fromkeys(FULL_MONTHS))
+    abbr = [m for m in MONTHS if m not in FULL_MONTHS]
+    names = [m.capitalize() for m in full] + [m.upper() for m in full]
+    names += [a.capitalize() + r"\." for a in abbr] + [a.upper() + r"\.?" for a in abbr]
+    names += [a.capitalize() for a in abbr]
+    names.sort(key=len, reverse=True)
+    return "(?:" + _alt(names) + ")"
+
+
+def _weekday_names() -> str:
+    full = [w for w in WEEKDAYS if w.endswith("day")]
+    abbr = [w for w in WEEKDAYS if not w.endswith("day")]
+    names = [w.capitalize() for w in full] + [w.upper() for w in full]
+    names += [a.capitalize() + r"\.?" for a in abbr]
+    names.sort(key=len, reverse=True)
+    return "(?:" + _alt(names) + ")"
+
+
+MONTH = _month_names()
+WEEKDAY = _weekday_names()
+WEEKDAY_FULL = "(?:" + _alt(sorted({w.capitalize() for w in WEEKDAYS if w.endswith("day")})) + ")"
+DAY = r"(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?"
+YEAR = r"(?:1[0-9]\d\d|20\d\d)"
+NUMBER_WORD = "(?:" + _alt(sorted((re.escape(k) for k in NUMBERS if k not in ("a", "an",
+                                                                             "single")),
+                                  key=len, reverse=True)) + ")"
+# "twenty-four", "twenty four": compound numbers.
+NUMBER = (rf"(?:\d+(?:[.,]\d+)?|{NUMBER_WORD}(?:[- ](?:one|two|three|four|five|six|seven|eight|"
+          r"nine))?|a|an)")
+UNIT = r"(?:seconds?|minutes?|hours?|days?|nights?|weeks?|weekends?|fortnights?|months?|"\
+       r"quarters?|years?|decades?|century|centuries|millenni(?:um|a))"
+SEASON = r"(?:[Ss]pring|[Ss]ummer|[Aa]utumn|[Ff]all|[Ww]inter)"
+
+
+def number_value(text: str) -> float | None:
+    """'three' -> 3, 'twenty-four' -> 24, '1.5' -> 1.5; None when not a number."""
+    words = text.lower().replace("-", " ").split()
+    if not words:
+        return None
+    joined = " ".join(words)
+    if joined in NUMBERS:
+        return float(NUMBERS[joined])
+    try:
+        return float(joined.replace(",", ""))
+    except ValueError:
+        pass
+    total = 0.0
+    for word in words:
+        if word not in NUMBERS:
+            return None
+        total += NUMBERS[word]
+    return total
+
+
+def unit_code(word: str) -> str:
+    """'weeks' -> 'W', 'centuries' -> 'CE'."""
+    w = word.lower()
+    if w.startswith("centur"):
+        return "CE"
+    if w.startswith("millenni"):
+        return "ML"
+    return UNITS[w[:-1] if w.endswith("s") and w[:-1] in UNITS else w]

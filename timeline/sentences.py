@@ -1,0 +1,136 @@
+"""Stage 2: split a document body into sentences with offsets and line numbers."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from timeline.model import Document, Sentence
+
+# Abbreviations after which a full stop never ends a sentence ("Col. Tan", "Feb. 1") ...
+NEVER_FINAL = frozenset("""
+mr mrs ms dr prof gen col lt sgt capt maj cmdr adm sen rep gov pres st no nos vs fig approx
+dept est mt ft rev hon jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu
+thur thurs fri sat sun
+""".split())
+# ... and after which it ends one only when an ordinary sentence opener follows ("U.S. The").
+MAYBE_FINAL = frozenset("""
+u.s u.n u.k e.u a.m p.m etc inc corp co ltd jr sr
+""".split())
+OPENERS = frozenset("""
+The A An He She It They We I In On At But And This That These Those There His Her Their Its
+Our As After Before When While If Some Many Most Yet So Still However Meanwhile Earlier
+Later
+""".split())
+_BULLET = re.compile(r"[ \t]*(?:[-*+•·]|\d{1,3}[.)])[ \t]+")
+_HEADING = re.compile(r"[ \t]*#{1,6}[ \t]+")
+# A sentence ends at . ! ? or an ellipsis, plus closing quotes or brackets, then space
+# (or directly a capitalised word, for run-together text like "yesterday.China").
+_END = re.compile(r"(?:[.!?]+|…)[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9À-Þ]|\s*$)"
+                  r"|(?<=[a-z]{2})\.(?=[A-Z][a-z])")
+_WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.']*)\.$")
+
+
+def _blocks(body: str) -> Iterator[tuple[int, int, bool]]:
+    """(start, end, is_heading) of paragraphs, list items and headings."""
+    lines = body.split("\n")
+    offsets, pos = [], 0
+    for line in lines:
+        offsets.append(pos)
+        pos += len(line) + 1
+    wrapped = _looks_hard_wrapped(lines)
+    start: int | None = None
+    end = 0
+    for i, line in enumerate(lines):
+        text = line.strip()
+        begin = offsets[i]
+        if not text:
+            if start is not None:
+                yield start, end, False
+                start = None
+            continue
+        heading = _HEADING.match(line)
+        bullet = _BULLET.match(line)
+        if heading:
+            if start is not None:
+                yield start, end, False
+                start = None
+            yield begin + heading.end(), begin + len(line.rstrip()), True
+            continue
+        if bullet or (start is not None and not wrapped and not _continues(lines[i - 1], text)):
+            if start is not None:
+                yield start, end, False
+            start = begin + (bullet.end() if bullet else len(line) - len(line.lstrip()))
+        elif start is None:
+            start = begin + len(line) - len(line.lstrip())
+        end = begin + len(line.rstrip())
+    if start is not None:
+        yield start, end, False
+
+
+def _looks_hard_wrapped(lines: list[str]) -> bool:
+    """True when single newlines are line wrapping rather than paragraph breaks."""
+    long = [len(x) for x in lines if x.strip()]
+    if len(long) < 4:
+        return False
+    width = max(long)
+    return width <= 100 and sum(1 for n in long if n >= width * 0.6) >= 0.6 * len(long)
+
+
+def _continues(previous: str, text: str) -> bool:
+    """A line that starts in lower case continues the previous line's sentence."""
+    prev = previous.rstrip()
+    return bool(prev) and prev[-1] not in ".!?:\"”" and text[:1].islower()
+
+
+def _keeps_going(text: str, dot: int, after: str) -> bool:
+    """True when the full stop at ``dot`` belongs to an abbreviation or an initial."""
+    match = _WORD_BEFORE.search(text, 0, dot + 1)
+    if not match:
+        return False
+    word = match.group(1).lower().rstrip(".")
+    opener = after.split(maxsplit=1)[0].strip("\"'“‘(") if after.strip() else ""
+    if word in NEVER_FINAL or re.fullmatch(r"[a-z]", word):
+        return True
+    if word in MAYBE_FINAL or re.fullmatch(r"(?:[a-z]\.)+[a-z]", word):
+        return opener not in OPENERS
+    return False
+
+
+def _sentence_spans(body: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    text = body[start:end]
+    begin = 0
+    for match in _END.finditer(text):
+        stop = match.end()
+        if text[match.start()] == "." and _keeps_going(text, match.start(), text[stop:stop + 40]):
+            continue
+        if text[begin:stop].strip():
+            yield start + begin, start + stop
+        begin = stop
+        while begin < len(text) and text[begin].isspace():
+            begin += 1
+    if text[begin:].strip():
+        yield start + begin, start + len(text.rstrip())
+
+
+def split_sentences(doc: Document) -> tuple[Sentence, ...]:
+    """The document's sentences, in order, each with offsets and its file line."""
+    body = doc.body
+    out: list[Sentence] = []
+    line, counted = doc.body_line, 0
+    for block, (b_start, b_end, heading) in enumerate(_blocks(body)):
+        for s, e in _sentence_spans(body, b_start, b_end):
+            line += body.count("\n", counted, s)
+            counted = s
+            out.append(Sentence(document=doc.id, index=len(out), text=body[s:e], start=s, end=e,
+                                line=line, block=block, heading=heading or _is_heading(body, s, e)))
+    return tuple(out)
+
+
+def _is_heading(body: str, start: int, end: int) -> bool:
+    """A short line without final punctuation standing alone (a title, a caption)."""
+    text = body[start:end]
+    line_start = body.rfind("\n", 0, start) + 1
+    line_end = body.find("\n", end)
+    whole = body[line_start:line_end if line_end >= 0 else len(body)].strip()
+    return whole == text.strip() and len(text) < 120 and text.rstrip()[-1:] not in ".!?\"”…"

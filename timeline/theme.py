@@ -1,0 +1,93 @@
+"""Find the theme folders and build the Jinja environment, with per-file site overrides."""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import jinja2
+
+from timeline.config import Config
+from timeline.errors import ThemeError, problem
+
+
+def builtin_themes_dir() -> Path:
+    """The built-in themes: inside the installed package, else the checkout's themes/."""
+    packaged = Path(__file__).resolve().parent / "themes"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parent.parent / "themes"
+
+
+@dataclass(frozen=True, slots=True)
+class Theme:
+    """The theme folders in override order (the site's own first) and its options."""
+
+    name: str
+    dirs: tuple[Path, ...]
+    """Folders searched for each file, first match wins."""
+    default_dir: Path
+    """The built-in default theme, reachable as ``!default/<file>``."""
+    options: dict[str, Any] = field(default_factory=dict)
+    """``[options]`` of theme.toml, overridden by the site's ``theme_options``."""
+
+    def environment(self) -> jinja2.Environment:
+        """A Jinja environment: autoescaping, strict undefined, per-file fallback."""
+        loader = jinja2.ChoiceLoader([
+            *(jinja2.FileSystemLoader(str(d)) for d in self.dirs),
+            jinja2.PrefixLoader({"!default": jinja2.FileSystemLoader(str(self.default_dir))}),
+        ])
+        return jinja2.Environment(loader=loader, autoescape=True,
+                                  undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
+                                  trim_blocks=True, lstrip_blocks=True)
+
+    def static_files(self) -> Iterator[tuple[PurePosixPath, Path]]:
+        """(output path, source file) of each static asset; earlier folders win."""
+        seen: set[PurePosixPath] = set()
+        for folder in self.dirs:
+            static = folder / "static"
+            if not static.is_dir():
+                continue
+            for path in sorted(static.rglob("*")):
+                if not path.is_file() or path.name.startswith("."):
+                    continue
+                rel = PurePosixPath("static") / path.relative_to(static).as_posix()
+                if rel not in seen:
+                    seen.add(rel)
+                    yield rel, path
+
+
+def _theme_options(dirs: list[Path]) -> dict[str, Any]:
+    """``[options]`` from each folder's theme.toml; the site's own folder wins."""
+    options: dict[str, Any] = {}
+    for folder in reversed(dirs):
+        meta = folder / "theme.toml"
+        if not meta.is_file():
+            continue
+        try:
+            data = tomllib.loads(meta.read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ThemeError([problem(meta, None, f"invalid theme.toml: {exc}")]) from exc
+        options.update(dict(data.get("options", {})))
+    return options
+
+
+def load_theme(config: Config) -> Theme:
+    """Resolve ``config.theme`` to its folders: site override, built-in, then default."""
+    builtin = builtin_themes_dir()
+    default = builtin / "default"
+    if not default.is_dir():
+        raise ThemeError([problem(default, None, "the built-in default theme is missing",
+                                  "reinstall timeline")])
+    dirs = [d for d in (config.site_themes_dir / config.theme, builtin / config.theme)
+            if d.is_dir()]
+    if not dirs:
+        raise ThemeError([problem(config.config_file, None, f"theme '{config.theme}' not found",
+                                  f"make themes/{config.theme}/ or use theme = \"default\"")])
+    if default not in dirs:
+        dirs.append(default)
+    return Theme(config.theme, tuple(dirs), default,
+                 {**_theme_options(dirs), **config.theme_options})
