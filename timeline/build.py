@@ -14,6 +14,7 @@ from timeline.config import Config
 from timeline.documents import discover, read_document
 from timeline.errors import BuildFailed, Problem, problem, warning
 from timeline.events import extract_events
+from timeline.ids import assign_ids
 from timeline.merge import merge_events
 from timeline.model import Document, Extraction, Timeline
 from timeline.output import WriteReport, write_site
@@ -113,7 +114,10 @@ def build_timeline(config: Config, cache: ExtractionCache) -> Timeline:
     docs, problems = read_documents(config)
     run = functools.partial(extract, settings=Settings.from_config(config.dates))
     extractions = {doc.id: cache.get_or_compute(doc, run) for doc in docs}
-    events = merge_events(e for x in extractions.values() for e in x.events)
+    merged = merge_events(e for x in extractions.values() for e in x.events)
+    published = {doc.id: doc.published for doc in docs}
+    events, registry = assign_ids(merged, published, cache.load_ids())
+    cache.store_ids(registry)
     for doc in docs:
         problems += _unanchored(doc, extractions[doc.id], config)
     if not docs and not problems:

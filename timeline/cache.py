@@ -128,12 +128,35 @@ class ExtractionCache:
             log.debug("ignoring a damaged cache entry %s: %s", path.name, exc)
             return None
 
+    def load_ids(self) -> dict[str, str]:
+        """The citation-key -> event-id map of the previous build (see timeline.ids)."""
+        if self.directory is None:
+            return {}
+        try:
+            data = json.loads((self.directory / "ids.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
+    def store_ids(self, registry: dict[str, str]) -> None:
+        """Remember this build's event ids (best effort)."""
+        if self.directory is None:
+            return
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".tmp-", suffix=".json")
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                json.dump(registry, handle, sort_keys=True)
+            os.replace(tmp, self.directory / "ids.json")
+        except OSError as exc:
+            log.warning("could not write the event id registry: %s", exc)
+
     def prune(self, keep: set[str]) -> None:
         """Delete cache entries not in ``keep`` (keys of the current documents)."""
         if self.directory is None or not self.directory.is_dir():
             return
         for path in self.directory.glob("*.json"):
-            if path.stem not in keep:
+            if path.stem not in keep and path.name != "ids.json":
                 path.unlink(missing_ok=True)
 
 

@@ -8,15 +8,14 @@ are compared only within date buckets that share a name or word, never all pairs
 
 from __future__ import annotations
 
-import hashlib
 import math
 import re
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
-from timeline.dates import iso_bounds, sort_key
+from timeline.dates import sort_key
 from timeline.model import DateSpan, Event
 
 _TRANSLIT = str.maketrans({"č": "ch", "ć": "ch", "š": "sh", "ś": "sh", "ž": "zh", "ź": "zh",
@@ -161,13 +160,6 @@ class _Scorer:
         return total, "; ".join(reasons)
 
 
-def _event_id(event: Event) -> str:
-    first = event.citations[0]
-    date = "-".join(iso_bounds(event.date)) if event.date else "undated"
-    key = f"{date}|{first.document}|{first.sentence}"
-    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:10]
-
-
 def _finer(a: DateSpan | None, b: DateSpan | None) -> DateSpan | None:
     if a is None or b is None:
         return a or b
@@ -186,13 +178,12 @@ def _combine(members: list[Event], notes: list[str]) -> Event:
         date = _finer(date, m.date)
     best = max(members, key=lambda m: (len(m.actors), -len(m.title) if len(m.title) > 90 else 0,
                                        -members.index(m)))
-    merged = Event(
+    return Event(
         id="", date=date, title=best.title, summary=best.summary, citations=citations,
         planned=all(m.planned for m in members),
         actors=tuple(dict.fromkeys(a for m in members for a in m.actors)),
         merge_notes=tuple(notes),
     )
-    return replace(merged, id=_event_id(merged))
 
 
 def _keys(f: _Features) -> set[str]:
@@ -224,7 +215,7 @@ def _same_span(a: DateSpan | None, b: DateSpan | None) -> bool:
 
 
 def merge_events(events: Iterable[Event]) -> tuple[Event, ...]:
-    """Group candidates that report one happening; return events sorted by date."""
+    """Group candidates that report one happening; ids are given later (timeline.ids)."""
     cands = sorted(events, key=lambda e: (sort_key(e.date), e.citations[0].document,
                                           e.citations[0].sentence))
     feats = [features(e) for e in cands]
@@ -256,7 +247,7 @@ def merge_events(events: Iterable[Event]) -> tuple[Event, ...]:
                            f" (sentence {other.sentence + 1}): {why}, score {total:.2f}")
     merged = [_combine([cands[i] for i in sorted(group)], notes.get(key, []))
               for key, group in members.items()]
-    merged.sort(key=lambda e: (sort_key(e.date), e.title, e.id))
+    merged.sort(key=lambda e: (sort_key(e.date), e.title))
     return tuple(merged)
 
 
