@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import logging
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from timeline.cache import ExtractionCache
 from timeline.config import Config
@@ -61,6 +62,13 @@ def _unanchored(doc: Document, extraction: Extraction, config: Config) -> list[P
                     "unresolved", "add 'published: YYYY-MM-DD' to the front matter")]
 
 
+def _shown(path: PurePath | None, config: Config) -> PurePath | None:
+    """A path as problems show it: relative to the site folder when inside it."""
+    if isinstance(path, Path) and path.is_absolute() and path.is_relative_to(config.site_dir):
+        return path.relative_to(config.site_dir)
+    return path
+
+
 def read_documents(config: Config) -> tuple[list[Document], list[Problem]]:
     """Stage 1 for the whole site: every readable document, and every problem found."""
     if not config.content_dir.is_dir():
@@ -69,7 +77,10 @@ def read_documents(config: Config) -> tuple[list[Document], list[Problem]]:
     docs: list[Document] = []
     problems: list[Problem] = []
     seen: dict[str, Document] = {}
-    for path in discover(config.content_dir):
+    found: list[Problem] = []
+    paths = discover(config.content_dir, found)
+    problems += [dataclasses.replace(p, path=_shown(p.path, config)) for p in found]
+    for path in paths:
         doc, found = read_document(path, config.content_dir, config)
         problems.extend(found)
         if doc is None:

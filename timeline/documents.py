@@ -26,17 +26,53 @@ KNOWN_KEYS = {"title", "source", "url", "published", "date", "language", "tags",
               "author", "description", "summary"}
 MAX_BYTES = 20 * 1024 * 1024
 _FENCE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
+NUL_TOLERATED = 16
+"""Up to this many stray NUL bytes in otherwise valid UTF-8 are removed with a warning."""
 
 
-def discover(content_dir: Path) -> list[Path]:
-    """Every .md, .markdown and .txt file under ``content_dir``, sorted; hidden ones skipped."""
+class _Loader(yaml.SafeLoader):
+    """PyYAML's safe loader, minus implicit timestamps: ``published: 2026-02-30`` stays text
+    so that it is reported as a bad date on its own line instead of failing the whole
+    front matter with a bare ValueError."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+
+
+def discover(content_dir: Path, problems: list[Problem] | None = None) -> list[Path]:
+    """Every .md, .markdown and .txt file under ``content_dir``, sorted; hidden ones skipped.
+
+    Symbolic links to folders are followed (people link in a folder of articles), each real
+    folder once, so a link loop is reported and cut instead of walked forever. Links that
+    lead nowhere are reported and skipped.
+    """
     found: list[Path] = []
-    for root, dirs, files in os.walk(content_dir, followlinks=False):
+    seen: set[tuple[int, int]] = set()
+    notes = problems if problems is not None else []
+    for root, dirs, files in os.walk(content_dir, followlinks=True):
+        try:
+            info = os.stat(root)
+        except OSError:
+            dirs[:] = []
+            continue
+        if (info.st_dev, info.st_ino) in seen:
+            notes.append(warning(Path(root), None, "symbolic link loop: this folder was "
+                                 "already read, skipped", "remove the link"))
+            dirs[:] = []
+            continue
+        seen.add((info.st_dev, info.st_ino))
         dirs[:] = sorted(d for d in dirs if not d.startswith((".", "_")))
         for name in sorted(files):
             path = Path(root) / name
-            if not name.startswith(".") and path.suffix.lower() in EXTENSIONS:
-                found.append(path)
+            if name.startswith(".") or path.suffix.lower() not in EXTENSIONS:
+                continue
+            if path.is_symlink() and not path.exists():
+                notes.append(warning(path, None, "symbolic link that leads nowhere (or to "
+                                     "itself), skipped"))
+                continue
+            found.append(path)
     return found
 
 
@@ -62,12 +98,15 @@ def parse_front_matter(yaml_text: str, shown: PurePosixPath) -> tuple[dict[str, 
                                                                        list[Problem]]:
     """Parse the YAML front matter into a mapping, with problems located by line."""
     try:
-        data = yaml.safe_load(yaml_text)
+        data = yaml.load(yaml_text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 2 if mark is not None else 1
+        message = f"front matter: {exc.problem}"
+        if exc.context_mark is not None and exc.context_mark.line + 2 != line:
+            message += f" ({exc.context} on line {exc.context_mark.line + 2})"
         hint = "quote values that contain ':'" if "mapping values" in str(exc.problem) else None
-        return {}, [problem(shown, line, f"front matter: {exc.problem}", hint)]
+        return {}, [problem(shown, line, message, hint)]
     except (yaml.YAMLError, RecursionError, ValueError, OverflowError) as exc:
         return {}, [problem(shown, 2, f"front matter: {exc}")]
     if data is None:
@@ -151,18 +190,32 @@ def _first_line(body: str) -> str | None:
     return None
 
 
+def _looks_binary(head: bytes) -> bool:
+    """Many control characters: an image or a program, not text in a legacy encoding."""
+    controls = sum(1 for b in head if b < 0x20 and b not in (0x09, 0x0A, 0x0C, 0x0D))
+    return controls > max(2, len(head) // 20)
+
+
 def decode(raw: bytes, shown: PurePosixPath) -> tuple[str | None, Problem | None]:
     """Bytes to text: UTF-8 (BOM allowed), refusing binary files."""
-    if b"\x00" in raw[:8192]:
+    nuls = raw.count(b"\x00")
+    if nuls > NUL_TOLERATED:
         return None, problem(shown, None, "binary file (it contains NUL bytes), skipped",
                              "only UTF-8 text articles are read")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
+        if nuls or _looks_binary(raw[:8192]):
+            return None, problem(shown, None, "binary file (not text), skipped",
+                                 "only UTF-8 text articles are read")
         line = raw.count(b"\n", 0, exc.start) + 1
         return None, problem(shown, line, f"not UTF-8 text (byte {raw[exc.start]:#04x})",
                              "save the file as UTF-8")
-    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", ""), None
+    note = None
+    if nuls:
+        line = raw.count(b"\n", 0, raw.index(b"\x00")) + 1
+        note = warning(shown, line, f"{nuls} NUL byte{'s' if nuls > 1 else ''} removed")
+    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", ""), note
 
 
 def read_document(path: Path, content_dir: Path, config: Config,
@@ -183,6 +236,8 @@ def read_document(path: Path, content_dir: Path, config: Config,
     text, bad = decode(raw, shown_path)
     if text is None:
         return None, [bad] if bad else []
+    if bad:
+        problems.append(bad)
     yaml_text, body, body_line, bad = split_front_matter(text, shown_path)
     if bad:
         problems.append(bad)

@@ -38,10 +38,11 @@ def source_path(doc_id: str) -> str:
 
 
 def _link(path: str) -> str:
-    """A path as a URL: percent-encoded, and folder-style for index.html pages."""
+    """A path as a URL: percent-encoded (``#``, ``?`` and ``%`` in file names too), and
+    folder-style for index.html pages. Fragments are appended by the callers."""
     if path.endswith("index.html"):
         path = path[: -len("index.html")]
-    return quote(path, safe="/#")
+    return quote(path, safe="/")
 
 
 def date_label(span: DateSpan | None) -> str:

@@ -97,6 +97,23 @@ def _keeps_going(text: str, dot: int, after: str) -> bool:
     return False
 
 
+MAX_SENTENCE = 2000
+"""Longer runs without a sentence end (tables, pasted logs) are cut at a space this far."""
+
+
+def _bounded(body: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """Cut an overlong span at whitespace so that every later stage works on bounded text."""
+    while end - start > MAX_SENTENCE:
+        cut = body.rfind(" ", start + MAX_SENTENCE // 2, start + MAX_SENTENCE)
+        cut = cut if cut > start else start + MAX_SENTENCE
+        yield start, cut
+        start = cut
+        while start < end and body[start].isspace():
+            start += 1
+    if start < end:
+        yield start, end
+
+
 def _sentence_spans(body: str, start: int, end: int) -> Iterator[tuple[int, int]]:
     text = body[start:end]
     begin = 0
@@ -119,7 +136,8 @@ def split_sentences(doc: Document) -> tuple[Sentence, ...]:
     out: list[Sentence] = []
     line, counted = doc.body_line, 0
     for block, (b_start, b_end, heading) in enumerate(_blocks(body)):
-        for s, e in _sentence_spans(body, b_start, b_end):
+        for s, e in (part for span in _sentence_spans(body, b_start, b_end)
+                     for part in _bounded(body, *span)):
             line += body.count("\n", counted, s)
             counted = s
             out.append(Sentence(document=doc.id, index=len(out), text=body[s:e], start=s, end=e,
