@@ -71,15 +71,30 @@ def decade_span(first_year: int) -> DateSpan:
 
 
 def with_modifier(span: DateSpan, modifier: str) -> DateSpan:
-    """The early, mid or late part of a span; approximate, precision unchanged."""
-    days = (span.end - span.start).days + 1
-    third = max(days // 3, 1)
-    if modifier == "early":
-        start, end = span.start, span.start + timedelta(days=third - 1)
-    elif modifier == "late":
-        start, end = span.end - timedelta(days=third - 1), span.end
+    """The early, mid or late part of a span; approximate, precision unchanged.
+
+    Parts follow the calendar where they can, so that their bounds stay coarse: a year
+    splits into January-April, May-August and September-December, a decade into its first
+    four, middle three and last three years, anything else into thirds by days."""
+    index = {"early": 0, "late": 2}.get(modifier, 1)
+    if span.precision == Precision.YEAR and _aligned_year(span) and span.start.year == \
+            span.end.year:
+        first = 1 + 4 * index
+        start = date(span.start.year, first, 1)
+        end = date(span.start.year, first + 3, last_day(span.start.year, first + 3))
+    elif span.precision == Precision.DECADE and _aligned_year(span):
+        bounds = ((0, 3), (4, 6), (7, 9))[index]
+        base = span.start.year
+        start, end = date(base + bounds[0], 1, 1), date(base + bounds[1], 12, 31)
     else:
-        start, end = span.start + timedelta(days=third), span.end - timedelta(days=third)
+        days = (span.end - span.start).days + 1
+        third = max(days // 3, 1)
+        if index == 0:
+            start, end = span.start, span.start + timedelta(days=third - 1)
+        elif index == 2:
+            start, end = span.end - timedelta(days=third - 1), span.end
+        else:
+            start, end = span.start + timedelta(days=third), span.end - timedelta(days=third)
     return DateSpan(start, max(start, end), span.precision, True, modifier)
 
 

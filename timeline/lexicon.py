@@ -39,8 +39,8 @@ DECADE_WORDS = {
 }
 # Words that make the nearest verb future ("will meet on Friday") or past.
 FUTURE_CUES = re.compile(
-    r"\b(?:will|shall|won't|'ll|to be held|(?:is|are|was|were)\s+(?:expected|scheduled|due|set"
-    r"|slated|going|planning|poised|likely)\s+to|plans?\s+to|planning\s+to|intends?\s+to|aims?\s+"
+    r"\b(?:will|shall|won't|'ll|would|to be held|(?:is|are|was|were)\s+(?:expected|scheduled|"
+    r"due|set|slated|going|planning|poised|likely)\s+to|plans?\s+to|planning\s+to|intends?\s+to|aims?\s+"
     r"to|upcoming|forthcoming|next)\b", re.IGNORECASE)
 PAST_CUES = re.compile(
     r"\b(?:was|were|had|did|said|told|met|held|took|gave|made|went|came|signed|visited|"
@@ -78,8 +78,8 @@ NUMBER_WORD = "(?:" + _alt(sorted((re.escape(k) for k in NUMBERS if k not in ("a
                                                                              "single")),
                                   key=len, reverse=True)) + ")"
 # "twenty-four", "twenty four": compound numbers.
-NUMBER = (rf"(?:\d+(?:[.,]\d+)?|{NUMBER_WORD}(?:[- ](?:one|two|three|four|five|six|seven|eight|"
-          r"nine))?|a|an)")
+NUMBER = (rf"(?:\d+(?:[.,]\d+)?|(?i:{NUMBER_WORD}(?:[- ](?:one|two|three|four|five|six|seven|"
+          r"eight|nine))?|a|an))")
 UNIT = r"(?:seconds?|minutes?|hours?|days?|nights?|weeks?|weekends?|fortnights?|months?|"\
        r"quarters?|years?|decades?|century|centuries|millenni(?:um|a))"
 SEASON = r"(?:[Ss]pring|[Ss]ummer|[Aa]utumn|[Ff]all|[Ww]inter)"

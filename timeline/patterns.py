@@ -76,7 +76,7 @@ RULES: list[tuple[str, re.Pattern[str]]] = [(name, re.compile(pattern)) for name
                  r"(?P<u>(?i:week|weekend|month|year|quarter|decade|century|season))\b"),
     ("edge", r"(?i:(?:the\s+)?(?P<edge>beginning|start|end|middle|turn)\s+of\s+(?:the|this|"
              r"last|next)\s+(?P<u>year|month|week|decade|century))"),
-    ("ago", rf"(?P<n>{NUMBER}|(?i:several|a\s+few|few|many|a\s+couple\s+of))[-\s]+"
+    ("ago", rf"(?<![\w-])(?P<n>{NUMBER}|(?i:several|a\s+few|few|many|a\s+couple\s+of))[-\s]+"
             rf"(?P<u>{UNIT})\s+(?P<dir>ago|earlier|later|before|after|previously|hence)\b"),
     ("anchored", r"(?i:the\s+(?P<rel>next|following|previous|preceding|same|prior)\s+"
                  r"(?P<u>day|week|month|year|morning|afternoon|evening|night|weekend)|"
@@ -91,7 +91,8 @@ RULES: list[tuple[str, re.Pattern[str]]] = [(name, re.compile(pattern)) for name
             r"\b(?:once|twice|three\s+times)\s+a\s+(?P<u2>day|week|month|year)\b)"),
     ("duration", r"(?:(?P<pre>(?i:the\s+(?:past|last|next|previous|first|final|coming)|"
                  r"(?:past|last|next)|(?:over|for|during|in|within)\s+the\s+(?:past|last|next)"
-                 r"))\s+)?(?P<n>" + NUMBER + r"|(?i:several|a\s+few|few|many|a\s+couple\s+of"
+                 r"))\s+)?(?<![\w-])(?P<n>" + NUMBER +
+                 r"|(?i:several|a\s+few|few|many|a\s+couple\s+of"
                  r"|more\s+than\s+\w+|nearly\s+\w+))[-\s]+(?P<u>" + UNIT + r")"
                  r"(?P<long>-(?:long|old))?\b"),
     ("before", r"(?i:(?:just\s+|only\s+|a\s+few\s+|several\s+|two\s+|three\s+)?"
@@ -136,9 +137,23 @@ def _count_not_year(text: str, c: Candidate) -> bool:
     return bool(_COUNT_NOUN.match(after)) and not re.search(r"\b(?:in|since|of|the)\s*$", before)
 
 
+_FUNCTION_WORDS = {"in", "on", "by", "since", "during", "this", "last", "next", "the", "early",
+                   "late", "until", "till", "mid", "from", "through", "throughout", "before",
+                   "after", "that", "each", "every", "of", "for", "a", "an", "and", "or"}
+
+
 def _weak_season(text: str, c: Candidate) -> bool:
-    """"fall" and "spring" as verbs or nouns ("prices fall", "a spring")."""
-    if c.rule != "season" or c.get("rel") or c.get("y"):
+    """"fall" and "spring" as verbs or nouns ("prices fall", "a spring"), and seasons in
+    names ("the Winter Olympics", "the Summer Palace", "the Arab Spring")."""
+    if c.rule != "season":
+        return False
+    word = (c.get("s") or text[c.start:c.end].split()[-1])
+    if word[:1].isupper():
+        name_after = re.match(r"\s+(?:[A-Z][a-z]|of\s+[A-Z])", text[c.end:c.end + 8])
+        name_before = re.search(r"\b([A-Z][a-z]+)\s+$", text[max(0, c.start - 20):c.start])
+        if name_after or (name_before and name_before.group(1).lower() not in _FUNCTION_WORDS):
+            return True
+    if c.get("rel") or c.get("y"):
         return False
     before = text[max(0, c.start - 12):c.start]
     return not re.search(r"\b(?:in|this|last|next|the|during|by|since|until|early|late)\s+$",

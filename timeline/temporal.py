@@ -674,7 +674,12 @@ def _vague_future(c: Candidate, ctx: _Context) -> _Result | None:
     precision = Precision.YEAR if unit.startswith("year") else Precision.MONTH
     if unit.startswith(("day", "week")):
         precision = Precision.WEEK
-    span = DateSpan(ctx.anchor, ctx.anchor + timedelta(days=reach), precision, True)
+    start, end = ctx.anchor, ctx.anchor + timedelta(days=reach)
+    if precision == Precision.MONTH:  # bounds no finer than the precision: whole months
+        start, end = start.replace(day=1), end.replace(day=dates.last_day(end.year, end.month))
+    elif precision == Precision.YEAR:
+        start, end = date(start.year, 1, 1), date(end.year, 12, 31)
+    span = DateSpan(start, end, precision, True)
     return _Result("DATE", "FUTURE_REF", span, "published-date",
                    f"a vague future period, counted from {ctx.anchor.isoformat()}", planned=True)
 
@@ -706,6 +711,7 @@ _MODIFIER_BEFORE = re.compile(
 _APPROX_BEFORE = re.compile(r"(?i:\b(?:about|around|approximately|circa|roughly|some\s+time\s+in"
                             r"|sometime\s+in|c\.)\s+)$")
 _SINCE_BEFORE = re.compile(r"(?i:\bsince\s+)$")
+_ANNIVERSARY = re.compile(r"(?i)\b(?:anniversary|jubilee|centenary|centennial)\b")
 _DATELINE = re.compile(r"^[ \t]*(?:[A-Z][A-Za-z.'\- ]{1,40}?,[ \t]+)?$")
 _DATELINE_AFTER = re.compile(r"^\s*(?:\([A-Za-z. ]{1,30}\)\s*)?[-–—]")
 _MODIFIABLE = {"month_year", "month", "year", "season", "quarter", "half"}
@@ -777,6 +783,9 @@ def find_mentions(sentence: Sentence, anchor: date | None, settings: Settings,
         dates_event = result.dates_event and not dateline
         if _SINCE_BEFORE.search(text, 0, start) and result.resolved_by != "absolute":
             dates_event = False
+        if (result.resolved_by == "published-date" and result.span is not None
+                and result.span.precision <= Precision.YEAR and _ANNIVERSARY.search(text)):
+            dates_event = False  # "this year marks the 25th anniversary": a date, no happening
         uses_anchor = result.resolved_by == "published-date"
         out.append(Mention(
             sentence=sentence.index, text=text[start:c.end], start=sentence.start + start,

@@ -1,0 +1,75 @@
+"""Run the per-document extraction on every core.
+
+Extraction is pure (a Document in, an Extraction out), so documents are shipped to a
+process pool in chunks and the frozen results come back pickled. Small batches stay in
+this process: starting workers costs more than it saves below a few dozen documents.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import functools
+import multiprocessing
+import os
+import sys
+import threading
+from collections.abc import Callable, Sequence
+
+from timeline.model import Document, Extraction
+
+Progress = Callable[[int, int], None]
+"""Called with (documents done, documents to do)."""
+Extract = Callable[[Document], Extraction]
+
+MIN_PARALLEL = 48
+"""Fewer documents than this are extracted in this process."""
+
+
+def default_jobs() -> int:
+    """The cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _start_method() -> str:
+    """fork is the cheapest start (no re-imports) but unsafe once threads run (the dev
+    server's watcher) and on macOS; then forkserver, or spawn where neither exists."""
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and sys.platform == "linux" and threading.active_count() == 1:
+        return "fork"
+    return "forkserver" if "forkserver" in methods else "spawn"
+
+
+def _run_chunk(extract: Extract, docs: Sequence[Document]) -> list[Extraction]:
+    return [extract(doc) for doc in docs]
+
+
+def extract_many(docs: Sequence[Document], extract: Extract, jobs: int | None = None,
+                 progress: Progress | None = None) -> dict[str, Extraction]:
+    """Every document's extraction by id, on ``jobs`` processes (default: every core).
+
+    ``extract`` must be picklable (a module-level function or a partial of one)."""
+    jobs = default_jobs() if jobs is None else max(1, jobs)
+    total = len(docs)
+    out: dict[str, Extraction] = {}
+    if jobs == 1 or total < MIN_PARALLEL:
+        for i, doc in enumerate(docs, 1):
+            out[doc.id] = extract(doc)
+            if progress is not None:
+                progress(i, total)
+        return out
+    # Chunks big enough to amortise pickling, small enough to balance and show progress.
+    size = max(4, min(64, total // (jobs * 8) or 1))
+    chunks = [docs[i:i + size] for i in range(0, total, size)]
+    context = multiprocessing.get_context(_start_method())
+    with cf.ProcessPoolExecutor(max_workers=min(jobs, len(chunks)), mp_context=context) as pool:
+        futures = {pool.submit(functools.partial(_run_chunk, extract), chunk): chunk
+                   for chunk in chunks}
+        for future in cf.as_completed(futures):
+            for doc, extraction in zip(futures[future], future.result(), strict=True):
+                out[doc.id] = extraction
+            if progress is not None:
+                progress(len(out), total)
+    return out
