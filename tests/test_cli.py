@@ -49,7 +49,7 @@ def test_errors_are_compiler_style_and_all_reported(
     })
     assert main(["build", str(site)]) == 1
     err = capsys.readouterr().err
-    assert "content/bad.md:2: error: front matter: mapping values are not allowed here" in err
+    assert "content/bad.md:2: error: front matter: mapping values are not allowed" in err
     assert "content/worse.md:2: error: 'published' is not a date" in err
     assert "Build failed: 2 errors" in err
     assert not (site / "output").exists()

@@ -10,6 +10,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 
+from timeline import stamp
 from timeline.cache import ExtractionCache
 from timeline.config import Config
 from timeline.documents import discover, read_document
@@ -19,6 +20,7 @@ from timeline.ids import assign_ids
 from timeline.merge import merge_events
 from timeline.model import Document, Extraction, Timeline
 from timeline.output import WriteReport, write_site
+from timeline.parallel import Progress, extract_many
 from timeline.render import SiteFiles, render_site
 from timeline.sentences import split_sentences
 from timeline.temporal import EXTRACTOR_VERSION, Settings, find_document_mentions
@@ -38,6 +40,8 @@ class BuildReport:
     cache_hits: int = 0
     cache_misses: int = 0
     warnings: tuple[Problem, ...] = field(default_factory=tuple)
+    unchanged: stamp.Stamp | None = None
+    """Set when nothing changed since the last build, which therefore wrote nothing."""
 
 
 def extract(doc: Document, settings: Settings) -> Extraction:
@@ -120,11 +124,26 @@ def settings_fingerprint(config: Config) -> str:
             f"{config.dates.date_order}")
 
 
-def build_timeline(config: Config, cache: ExtractionCache) -> Timeline:
-    """Read every document, extract (through the cache) and merge."""
-    docs, problems = read_documents(config)
+def extract_all(docs: list[Document], config: Config, cache: ExtractionCache,
+                jobs: int | None = None, progress: Progress | None = None
+                ) -> dict[str, Extraction]:
+    """Stages 2-4 for every document: from the cache, else computed on every core."""
     run = functools.partial(extract, settings=Settings.from_config(config.dates))
-    extractions = {doc.id: cache.get_or_compute(doc, run) for doc in docs}
+    found = {doc.id: hit for doc in docs if (hit := cache.lookup(doc)) is not None}
+    missing = [doc for doc in docs if doc.id not in found]
+    fresh = extract_many(missing, run, jobs, progress)
+    for doc in missing:
+        cache.put(doc, fresh[doc.id])
+    return {doc.id: found.get(doc.id) or fresh[doc.id] for doc in docs}
+
+
+def build_timeline(config: Config, cache: ExtractionCache,
+                   read: tuple[list[Document], list[Problem]] | None = None,
+                   jobs: int | None = None, progress: Progress | None = None) -> Timeline:
+    """Read every document, extract (through the cache) and merge."""
+    docs, problems = read or read_documents(config)
+    problems = list(problems)
+    extractions = extract_all(docs, config, cache, jobs, progress)
     merged = merge_events(e for x in extractions.values() for e in x.events)
     published = {doc.id: doc.published for doc in docs}
     events, registry = assign_ids(merged, published, cache.load_ids())
@@ -144,15 +163,36 @@ def make_cache(config: Config, use_disk: bool = True) -> ExtractionCache:
 
 
 def build(config: Config, *, cache: ExtractionCache | None = None, strict: bool = False,
-          write: bool = True) -> BuildReport:
-    """Build the site in memory, then write it; raise BuildFailed before writing anything."""
+          write: bool = True, jobs: int | None = None, progress: Progress | None = None
+          ) -> BuildReport:
+    """Build the site in memory, then write it; raise BuildFailed before writing anything.
+
+    When nothing the output depends on changed since the last build and output/ is as
+    that build left it, stop after reading (see timeline.stamp)."""
     started = time.perf_counter()
     cache = cache or make_cache(config)
-    timeline = build_timeline(config, cache)
+    theme = load_theme(config)
+    read = read_documents(config)
+    digest = None
+    if write and cache.directory is not None:
+        digest = stamp.compute(config, theme, read[0], cache.fingerprint, strict)
+        done = stamp.unchanged(cache.directory, config.output_dir, digest)
+        if done is not None:
+            empty = Timeline(documents=tuple(read[0]), events=(), extractions={},
+                             problems=done.warnings)
+            return BuildReport(empty, {}, None, time.perf_counter() - started,
+                               warnings=done.warnings, unchanged=done)
+        stamp.forget(cache.directory)
+    timeline = build_timeline(config, cache, read, jobs, progress)
     errors = [p for p in timeline.problems if p.severity == "error" or strict]
     if errors:
         raise BuildFailed(timeline.problems)
-    files = render_site(timeline, config, load_theme(config))
+    files = render_site(timeline, config, theme)
     written = write_site(files, config.output_dir) if write else None
+    if digest is not None and cache.directory is not None:
+        merged = sum(1 for e in timeline.events if len({c.document for c in e.citations}) > 1)
+        stamp.store(cache.directory, config.output_dir,
+                    stamp.Stamp(digest, len(timeline.documents), len(timeline.events), merged,
+                                timeline.problems), files)
     return BuildReport(timeline, files, written, time.perf_counter() - started, cache.hits,
                        cache.misses, tuple(p for p in timeline.problems))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 import logging
@@ -37,32 +38,41 @@ def to_jsonable(value: Any) -> Any:
     return value
 
 
-_HINTS: dict[type, dict[str, Any]] = {}
-
-
 def from_jsonable(kind: Any, value: Any) -> Any:
     """Rebuild a value of type ``kind`` (a dataclass, tuple, date, enum ...) from JSON."""
+    return _decoder(kind)(value)
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+@functools.cache
+def _decoder(kind: Any) -> Callable[[Any], Any]:
+    """A decoding function for one type, worked out once from its hints (a warm build
+    decodes tens of thousands of small records, so no introspection per value)."""
     origin = typing.get_origin(kind)
     if origin in (typing.Union, types.UnionType):
-        if value is None:
-            return None
         options = [a for a in typing.get_args(kind) if a is not type(None)]
-        return from_jsonable(options[0], value)
+        inner = _decoder(options[0])
+        return lambda value: None if value is None else inner(value)
     if origin is tuple:
-        item = typing.get_args(kind)[0]
-        return tuple(from_jsonable(item, v) for v in value)
+        item = _decoder(typing.get_args(kind)[0])
+        return lambda value: tuple(item(v) for v in value)
     if origin is typing.Literal or kind is Any or origin is not None:
-        return value
+        return _same
     if isinstance(kind, type) and dataclasses.is_dataclass(kind):
-        hints = _HINTS.get(kind)
-        if hints is None:
-            hints = _HINTS[kind] = typing.get_type_hints(kind)
-        return kind(**{k: from_jsonable(hints[k], v) for k, v in value.items() if k in hints})
+        hints = typing.get_type_hints(kind)
+        fields = {name: _decoder(hint) for name, hint in hints.items()}
+
+        def record(value: Any) -> Any:
+            return kind(**{k: fields[k](v) for k, v in value.items() if k in fields})
+        return record
     if kind is date:
-        return date.fromisoformat(value)
+        return date.fromisoformat
     if isinstance(kind, type) and issubclass(kind, IntEnum | PurePath):
-        return kind(value)
-    return value
+        return kind
+    return _same
 
 
 class ExtractionCache:
@@ -79,6 +89,21 @@ class ExtractionCache:
         """Content hash + document id + extractor version and settings."""
         raw = f"{doc.digest}|{doc.id}|{doc.published}|{doc.published_from}|{self.fingerprint}"
         return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:32]
+
+    def lookup(self, doc: Document) -> Extraction | None:
+        """The cached extraction of ``doc``, from memory or disk, or None (counted)."""
+        key = self.key(doc)
+        found = self.memory.get(key) or self._load(key)
+        if found is None:
+            self.misses += 1
+            return None
+        self.hits += 1
+        self.memory[key] = found
+        return found
+
+    def put(self, doc: Document, result: Extraction) -> None:
+        """Store a freshly computed extraction of ``doc``."""
+        self.store(self.key(doc), result)
 
     def get_or_compute(self, doc: Document, compute: Callable[[Document], Extraction]
                        ) -> Extraction:

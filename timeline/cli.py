@@ -17,6 +17,13 @@ from timeline.errors import Problem, TimelineError
 EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
 
 
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="timeline", description="Turn a folder of news articles into a cited timeline.")
@@ -32,6 +39,8 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--no-cache", action="store_true", help="ignore .timeline-cache/")
         p.add_argument("--config", type=Path, help="config file (default SITE_DIR/timeline.toml)")
         p.add_argument("-q", "--quiet", action="store_true", help="print only problems")
+        p.add_argument("-j", "--jobs", type=_positive, default=None, metavar="N",
+                       help="extract on N processes (default: every core)")
     build.add_argument("-o", "--output", type=Path, help="output folder (default output/)")
     build.add_argument("--site-url", help="public URL of the site, for absolute links")
 
@@ -74,6 +83,34 @@ def _summary(problems: Sequence[Problem], docs: int | None = None) -> str:
             f"{where}")
 
 
+class _ProgressBar:
+    """A one-line extraction progress bar on an interactive terminal, shown only when the
+    work takes more than about a second."""
+
+    def __init__(self, delay: float = 1.0) -> None:
+        import time
+
+        self.clock = time.monotonic
+        self.started = self.clock()
+        self.delay = delay
+        self.shown = False
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.shown and self.clock() - self.started < self.delay:
+            return
+        self.shown = True
+        width = 30
+        filled = width * done // max(total, 1)
+        sys.stderr.write(f"\rextracting [{'#' * filled}{'.' * (width - filled)}] "
+                         f"{done}/{total} articles")
+        sys.stderr.flush()
+
+    def clear(self) -> None:
+        if self.shown:
+            sys.stderr.write("\r\033[K")
+            sys.stderr.flush()
+
+
 def _cmd_build(args: argparse.Namespace, write: bool) -> int:
     from timeline.build import build, make_cache
     from timeline.config import load_config
@@ -84,14 +121,26 @@ def _cmd_build(args: argparse.Namespace, write: bool) -> int:
     if write and args.site_url:
         overrides["site_url"] = args.site_url
     config = load_config(args.site, args.config, **overrides)
+    bar = _ProgressBar() if not args.quiet and sys.stderr.isatty() else None
     try:
         report = build(config, cache=make_cache(config, not args.no_cache), strict=args.strict,
-                       write=write)
+                       write=write, jobs=args.jobs, progress=bar)
     except TimelineError as exc:
+        if bar:
+            bar.clear()
         _print_problems(exc.problems)
         print(f"Build failed: {_summary(exc.problems)}; nothing was written.", file=sys.stderr)
         return EXIT_INPUT
+    if bar:
+        bar.clear()
     _print_problems(report.warnings)
+    if report.unchanged is not None:
+        if not args.quiet:
+            u = report.unchanged
+            print(f"{u.documents} documents, {u.events} events ({u.merged} cited by several "
+                  f"sources); nothing changed, {config.output_dir} is up to date "
+                  f"({report.seconds:.2f}s)")
+        return EXIT_OK
     if not args.quiet:
         t = report.timeline
         merged = sum(1 for e in t.events if len({c.document for c in e.citations}) > 1)

@@ -8,6 +8,7 @@ are compared only within date buckets that share a name or word, never all pairs
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import unicodedata
@@ -68,6 +69,9 @@ NESTED_DATE_THRESHOLD = 0.7
 PRIOR = 20
 BLOCK_LIMIT = 400
 """Keys shared by more candidates than this are too common to pair candidates on."""
+BLOCK_MIN, BLOCK_SHARE = 60, 0.02
+"""Keys held by more than max(BLOCK_MIN, BLOCK_SHARE of all candidates) are too common to
+pair on; they still count in the score of pairs found through rarer keys."""
 
 
 def fold_name(word: str) -> str:
@@ -97,8 +101,14 @@ class _Features:
     kinds: frozenset[str]
 
 
+_KIND_PATTERNS = {kind: re.compile("|".join(rf"\b{re.escape(cue)}" for cue in cues))
+                  for kind, cues in KINDS.items()}
+
+
+@functools.lru_cache(maxsize=262_144)
 def features(event: Event) -> _Features:
-    """The names, words, quoted phrases and kinds of happening an event mentions."""
+    """The names, words, quoted phrases and kinds of happening an event mentions (memoised:
+    the dev server merges the same cached candidates again after every edit)."""
     text = f"{event.title} {event.summary}"
     names = {fold_name(w) for name in event.actors for w in re.findall(r"[^\W\d_]+", name)
              if w.lower() not in _GENERIC and w.lower() not in _CALENDAR and len(w) > 1}
@@ -107,8 +117,7 @@ def features(event: Event) -> _Features:
     quotes = {" ".join(q.lower().split()) for q in re.findall(r"[\"“«]([^\"”»]{4,60})[\"”»]",
                                                                text)}
     low = text.lower()
-    kinds = {kind for kind, cues in KINDS.items() if any(
-        re.search(rf"\b{re.escape(cue)}", low) for cue in cues)}
+    kinds = {kind for kind, pattern in _KIND_PATTERNS.items() if pattern.search(low)}
     return _Features(frozenset(names), frozenset(words), frozenset(quotes), frozenset(kinds))
 
 
@@ -128,25 +137,39 @@ class _Scorer:
         # PRIOR pretends the corpus has that many more unrelated candidates, so that in a
         # small site a name seen in three of five reports still counts as fairly rare.
         count = len(feats) + PRIOR
-        df: Counter[str] = Counter()
+        self.df: Counter[str] = Counter()
         for f in feats:
-            df.update(f.names)
-            df.update("w:" + w for w in f.words)
-        self.idf = {k: math.log(count / (n + 0.5)) for k, n in df.items()}
+            self.df.update(f.names)
+            self.df.update("w:" + w for w in f.words)
+            self.df.update("q:" + q for q in f.quotes)
+        self.idf = {k: math.log(count / (n + 0.5)) for k, n in self.df.items()}
+        self.feats = feats
+        self.mass = [(self._sum(f.names, ""), self._sum(f.words, "w:")) for f in feats]
 
-    def _overlap(self, a: frozenset[str], b: frozenset[str], prefix: str, floor: float) -> float:
-        shared = sum(self.idf.get(prefix + k, 0.0) for k in a & b)
-        mass_a = sum(self.idf.get(prefix + k, 0.0) for k in a)
-        mass_b = sum(self.idf.get(prefix + k, 0.0) for k in b)
-        return shared / max(min(mass_a, mass_b), floor) if shared else 0.0
+    def _sum(self, keys: Iterable[str], prefix: str) -> float:
+        idf = self.idf
+        return sum(idf.get(prefix + k, 0.0) for k in keys)
 
-    def score(self, a: _Features, b: _Features) -> tuple[float, str]:
-        """A 0-1-ish similarity and a short reason."""
-        names = self._overlap(a.names, b.names, "", 1.5)
-        words = self._overlap(a.words, b.words, "w:", 3.0)
-        quote = 1.0 if a.quotes & b.quotes else 0.0
-        kind = 1.0 if a.kinds & b.kinds else 0.0
-        total = 0.55 * min(names, 1.0) + 0.3 * min(words, 1.0) + 0.25 * quote + 0.35 * kind
+    def parts(self, i: int, j: int) -> tuple[float, float, bool, bool]:
+        """Name overlap, word overlap, a shared quote, a shared kind of happening."""
+        a, b = self.feats[i], self.feats[j]
+        shared_names = a.names & b.names
+        names = self._sum(shared_names, "") / max(min(self.mass[i][0], self.mass[j][0]), 1.5) \
+            if shared_names else 0.0
+        shared_words = a.words & b.words
+        words = self._sum(shared_words, "w:") / max(min(self.mass[i][1], self.mass[j][1]),
+                                                    3.0) if shared_words else 0.0
+        return names, words, bool(a.quotes & b.quotes), bool(a.kinds & b.kinds)
+
+    def score(self, i: int, j: int) -> float:
+        """A 0-1-ish similarity."""
+        names, words, quote, kind = self.parts(i, j)
+        return 0.55 * min(names, 1.0) + 0.3 * min(words, 1.0) + 0.25 * quote + 0.35 * kind
+
+    def reason(self, i: int, j: int) -> str:
+        """Why two candidates scored as they did, in words."""
+        a, b = self.feats[i], self.feats[j]
+        names, words, _, _ = self.parts(i, j)
         reasons = []
         if a.quotes & b.quotes:
             reasons.append("the same quoted words " + ", ".join(
@@ -158,7 +181,7 @@ class _Scorer:
             reasons.append(f"shared names ({names:.2f})")
         if words:
             reasons.append(f"shared words ({words:.2f})")
-        return total, "; ".join(reasons)
+        return "; ".join(reasons)
 
 
 def _finer(a: DateSpan | None, b: DateSpan | None) -> DateSpan | None:
@@ -191,23 +214,55 @@ def _keys(f: _Features) -> set[str]:
     return set(f.names) | {"w:" + w for w in f.words} | {"q:" + q for q in f.quotes}
 
 
-def _candidate_pairs(cands: list[Event], feats: list[_Features]) -> set[tuple[int, int]]:
-    """Pairs that share a date bucket (year) and a not-too-common key: never all pairs."""
-    blocks: dict[tuple[int, str], list[int]] = defaultdict(list)
+def _months(span: DateSpan) -> list[int] | None:
+    """Month numbers (year * 12 + month) a fine span touches; None for coarse spans."""
+    if (span.end - span.start).days > 62:
+        return None
+    first = span.start.year * 12 + span.start.month - 1
+    return list(range(first, span.end.year * 12 + span.end.month))
+
+
+def _candidate_pairs(cands: list[Event], feats: list[_Features], df: Counter[str]
+                     ) -> set[tuple[int, int]]:
+    """Pairs that could report one happening: they share a not-too-common key (a name, a
+    word, a quote) and a date bucket. Fine dates (up to two months) meet in month buckets;
+    coarse ones (a season, a year) meet everything in their years. Common keys are not
+    blocked on: reports of one happening share rarer names and words, while common words
+    would pair everything with everything. Never all pairs."""
+    limit = max(BLOCK_MIN, int(len(cands) * BLOCK_SHARE))
+    fine: dict[tuple[int, str], list[int]] = defaultdict(list)
+    coarse: dict[tuple[int, str], list[int]] = defaultdict(list)
+    yearly: dict[tuple[int, str], list[int]] = defaultdict(list)
     for i, event in enumerate(cands):
         if event.date is None:
             continue
-        for year in range(event.date.start.year, min(event.date.end.year, event.date.start.year
-                                                      + 10) + 1):
-            for key in _keys(feats[i]):
-                blocks[(year, key)].append(i)
+        keys = [k for k in _keys(feats[i]) if df[k] <= limit]
+        months = _months(event.date)
+        years = range(event.date.start.year, min(event.date.end.year,
+                                                 event.date.start.year + 10) + 1)
+        for key in keys:
+            for month in months or ():
+                fine[(month, key)].append(i)
+            for year in years:
+                yearly[(year, key)].append(i)
+                if months is None:
+                    coarse[(year, key)].append(i)
     pairs: set[tuple[int, int]] = set()
-    for members in blocks.values():
+    for members in fine.values():
         if len(members) > BLOCK_LIMIT:
             continue
         for x, i in enumerate(members):
             for j in members[x + 1:]:
-                pairs.add((i, j) if i < j else (j, i))
+                if i != j:
+                    pairs.add((i, j) if i < j else (j, i))
+    for block, members in coarse.items():
+        everyone = yearly[block]
+        if len(everyone) > BLOCK_LIMIT:
+            continue
+        for i in members:
+            for j in everyone:
+                if i != j:
+                    pairs.add((i, j) if i < j else (j, i))
     return pairs
 
 
@@ -222,26 +277,34 @@ def merge_events(events: Iterable[Event]) -> tuple[Event, ...]:
     feats = [features(e) for e in cands]
     scorer = _Scorer(feats)
     scored: list[tuple[float, int, int, str]] = []
-    for i, j in _candidate_pairs(cands, feats):
+    for i, j in sorted(_candidate_pairs(cands, feats, scorer.df)):
         a, b = cands[i], cands[j]
         if not compatible(a.date, b.date):
             continue
-        total, why = scorer.score(feats[i], feats[j])
+        total = scorer.score(i, j)
         same = _same_span(a.date, b.date)
         if total >= (SAME_DATE_THRESHOLD if same else NESTED_DATE_THRESHOLD):
+            why = scorer.reason(i, j)
             scored.append((total, i, j, f"{'same date' if same else 'compatible dates'}; {why}"))
     scored.sort(key=lambda item: (-item[0], item[1], item[2]))
     cluster_of = list(range(len(cands)))
     members: dict[int, list[int]] = {i: [i] for i in range(len(cands))}
+    spans: dict[int, set[DateSpan]] = {i: {e.date} for i, e in enumerate(cands)
+                                       if e.date is not None}
+    cited: dict[int, set[tuple[str, int]]] = {
+        i: {(e.citations[0].document, e.citations[0].sentence)} for i, e in enumerate(cands)}
     notes: dict[int, list[str]] = defaultdict(list)
     for total, i, j, why in scored:
         first, second = cluster_of[i], cluster_of[j]
-        if first == second or not _can_join(members[first], members[second], cands):
+        if first == second or cited[first] & cited[second] or not all(
+                compatible(a, b) for a in spans.get(first, ()) for b in spans.get(second, ())):
             continue
         keep, gone = min(first, second), max(first, second)
         for k in members[gone]:
             cluster_of[k] = keep
         members[keep] += members.pop(gone)
+        spans.setdefault(keep, set()).update(spans.pop(gone, set()))
+        cited[keep] |= cited.pop(gone)
         notes[keep] += notes.pop(gone, [])
         mine, other = cands[j].citations[0], cands[i].citations[0]
         notes[keep].append(f"{mine.document} (sentence {mine.sentence + 1}) and {other.document}"
@@ -250,15 +313,3 @@ def merge_events(events: Iterable[Event]) -> tuple[Event, ...]:
               for key, group in members.items()]
     merged.sort(key=lambda e: (sort_key(e.date), e.title))
     return tuple(merged)
-
-
-def _can_join(a: list[int], b: list[int], cands: list[Event]) -> bool:
-    """Every date stays compatible and no sentence is cited twice."""
-    for i in a:
-        for j in b:
-            if not compatible(cands[i].date, cands[j].date):
-                return False
-            ci, cj = cands[i].citations[0], cands[j].citations[0]
-            if (ci.document, ci.sentence) == (cj.document, cj.sentence):
-                return False
-    return True
