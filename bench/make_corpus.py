@@ -104,7 +104,7 @@ def background(published: date, rng: random.Random) -> list[str]:
         .replace("mid- ", "mid-"),
         f"Ministers meet every year to review progress, most recently in "
         f"{rng.choice(['spring', 'autumn'])} {year - 1}.",
-        f"Next month marks the 25th anniversary of the first treaty between them.",
+        "Next month marks the 25th anniversary of the first treaty between them.",
         f"In the {rng.choice(['1990s', '1980s', '2000s'])}, trade between them was minimal.",
     ]
 

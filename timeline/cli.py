@@ -206,7 +206,14 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     from timeline.serve import serve
 
     config = load_config(args.site)
-    serve(config, host=args.host, port=args.port, open_browser=args.open, poll=args.poll)
+    try:
+        serve(config, host=args.host, port=args.port, open_browser=args.open, poll=args.poll,
+              report=lambda message: print(message, file=sys.stderr, flush=True))
+    except OSError as exc:  # the port is taken, or the host is not ours
+        print(f"error: cannot serve on {args.host}:{args.port}: {exc.strerror or exc}",
+              file=sys.stderr)
+        print("hint: choose another port with --port", file=sys.stderr)
+        return EXIT_USAGE
     return EXIT_OK
 
 

@@ -1,0 +1,206 @@
+"""The dev server without sockets: requests answered from memory, the reload protocol,
+failed rebuilds, change kinds and debouncing."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from timeline.build import build, make_cache
+from timeline.config import load_config
+from timeline.errors import problem
+from timeline.livereload import RELOAD_PATH, SiteState, content_type, handle, site_path
+from timeline.serve import CONFIG, CONTENT, THEME, Debouncer, DevServer, change_kind
+
+ARTICLE = "---\ntitle: Harbour\npublished: 2024-03-05\n---\nThe harbour reopened on Monday.\n"
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    root = tmp_path / "site"
+    (root / "content").mkdir(parents=True)
+    (root / "content" / "harbour.md").write_text(ARTICLE, encoding="utf-8")
+    (root / "output").mkdir()
+    (root / "output" / "CNAME").write_text("news.example.org\n")
+    return root
+
+
+@pytest.fixture
+def server(site: Path) -> DevServer:
+    dev = DevServer(load_config(site), report=lambda message: None)
+    assert dev.rebuild()
+    return dev
+
+
+def test_pages_come_from_memory_with_the_reload_script(server: DevServer) -> None:
+    answer = handle(server.state, "/")
+    assert answer.status == 200
+    assert dict(answer.headers)["Content-Type"] == "text/html; charset=utf-8"
+    assert b"The harbour reopened" in answer.body
+    assert RELOAD_PATH.encode() in answer.body
+    assert b"timeline-build-errors" not in answer.body
+
+
+def test_output_is_what_timeline_build_writes(server: DevServer, site: Path,
+                                              tmp_path: Path) -> None:
+    """The reload script is only added when serving: output/ is byte-identical to a build."""
+    config = load_config(site, output_dir=str(tmp_path / "built"))
+    build(config, cache=make_cache(config, use_disk=False))
+    served = {p.relative_to(site / "output").as_posix(): p.read_bytes()
+              for p in (site / "output").rglob("*") if p.is_file()}
+    built = {p.relative_to(tmp_path / "built").as_posix(): p.read_bytes()
+             for p in (tmp_path / "built").rglob("*") if p.is_file()}
+    assert served.pop("CNAME") == b"news.example.org\n"  # the user's file survives
+    assert served == built
+    assert all(RELOAD_PATH.encode() not in data for data in served.values())
+
+
+@pytest.mark.parametrize("path", [
+    "/../pyproject.toml", "/%2e%2e/pyproject.toml", "/..%2fpyproject.toml",
+    "/static/..%2f..%2fcontent/harbour.md", "/content/harbour.md", "//etc/passwd",
+    "/%00", "/static/%5c..%5c", "/.timeline-cache/ids.json", "/%ff%fe", "/output/CNAME"])
+def test_nothing_outside_the_built_site(server: DevServer, path: str) -> None:
+    answer = handle(server.state, path)
+    assert answer.status == 404
+    assert answer.body.startswith(server.state.files["404.html"].split(b"</body>")[0])
+    assert b"[project]" not in answer.body and b"root:" not in answer.body
+
+
+def test_site_path_rules() -> None:
+    assert site_path("/") == "index.html"
+    assert site_path("/events/abc/") == "events/abc/index.html"
+    assert site_path("/sources/a%20b%23c/") == "sources/a b#c/index.html"
+    assert site_path("/a/../b") is None
+    assert site_path("/%2E%2E/x") is None
+    assert site_path("relative") is None
+
+
+def test_folder_without_slash_redirects_and_unknown_is_the_404_page(server: DevServer) -> None:
+    event = next(k for k in server.state.files if k.startswith("events/"))
+    folder = "/" + event.rsplit("/", 1)[0]
+    answer = handle(server.state, folder)
+    assert answer.status == 301 and dict(answer.headers)["Location"] == folder + "/"
+    missing = handle(server.state, "/no/such/page")
+    assert missing.status == 404
+    assert missing.body.startswith(server.state.files["404.html"].split(b"</body>")[0])
+
+
+def test_content_types() -> None:
+    assert content_type("static/style.css") == "text/css; charset=utf-8"
+    assert content_type("static/timeline.js") in ("text/javascript; charset=utf-8",
+                                                  "application/javascript; charset=utf-8")
+    assert content_type("events.json") == "application/json; charset=utf-8"
+    assert content_type("a/b.png") == "image/png"
+
+
+def test_long_poll_answers_at_once_when_behind_and_waits_when_current() -> None:
+    state = SiteState()
+    state.publish({"index.html": b"<html><body></body></html>"})
+    behind = handle(state, f"{RELOAD_PATH}?epoch=0", poll_seconds=5)
+    assert json.loads(behind.body) == {"epoch": 1}
+    started = time.monotonic()
+    same = handle(state, f"{RELOAD_PATH}?epoch=1", poll_seconds=0.2)
+    assert json.loads(same.body) == {"epoch": 1}
+    assert time.monotonic() - started >= 0.19
+    # a build finishing while a page waits wakes it up
+    threading.Timer(0.1, state.publish, args=({"index.html": b"x"},)).start()
+    woken = handle(state, f"{RELOAD_PATH}?epoch=1", poll_seconds=5)
+    assert json.loads(woken.body) == {"epoch": 2}
+
+
+def test_a_request_during_a_rebuild_waits_for_it() -> None:
+    state = SiteState()
+    state.publish({"index.html": b"<body>old</body>"})
+    state.begin()
+    threading.Timer(0.15, state.publish, args=({"index.html": b"<body>new</body>"},)).start()
+    answer = handle(state, "/")
+    assert answer.body.startswith(b"<body>new")
+
+
+def test_failed_rebuild_keeps_the_last_good_site_and_shows_the_overlay(
+        server: DevServer, site: Path) -> None:
+    good = dict(server.state.files)
+    (site / "content" / "harbour.md").write_text("---\ntitle: [broken\n---\nText.\n")
+    assert not server.rebuild({CONTENT})
+    assert server.state.files == good
+    page = handle(server.state, "/").body
+    assert b"timeline-build-errors" in page
+    assert b"content/harbour.md:" in page
+    assert b"The harbour reopened" in page  # the last good site under the overlay
+    (site / "content" / "harbour.md").write_text(ARTICLE.replace("harbour", "bridge"))
+    assert server.rebuild({CONTENT})
+    page = handle(server.state, "/").body
+    assert b"timeline-build-errors" not in page
+    assert b"The bridge reopened" in page
+
+
+def test_overlay_escapes_problem_text() -> None:
+    state = SiteState()
+    state.publish({"index.html": b"<body></body>"})
+    state.fail([problem(Path("content/<x>.md"), 1, "<script>alert(1)</script>")])
+    page = handle(state, "/").body
+    assert b"<script>alert(1)" not in page and b"&lt;script&gt;" in page
+
+
+def test_edit_re_extracts_only_that_article(server: DevServer, site: Path) -> None:
+    (site / "content" / "second.md").write_text(ARTICLE.replace("harbour", "ferry"))
+    hits, misses = server.cache.hits, server.cache.misses
+    assert server.rebuild({CONTENT})
+    assert (server.cache.hits - hits, server.cache.misses - misses) == (1, 1)
+    assert any(b"The ferry reopened" in v for v in server.state.files.values())
+    (site / "content" / "second.md").unlink()
+    assert server.rebuild({CONTENT})
+    assert not any(b"The ferry reopened" in v for v in server.state.files.values())
+    assert not (site / "output" / "sources" / "second").exists()
+
+
+def test_theme_edit_renders_without_extracting(server: DevServer, site: Path) -> None:
+    theme = site / "themes" / "default"
+    theme.mkdir(parents=True)
+    (theme / "404.html").write_text("<!doctype html><body>custom not found</body>")
+    hits, misses = server.cache.hits, server.cache.misses
+    assert server.rebuild({THEME})
+    assert (server.cache.hits, server.cache.misses) == (hits, misses)
+    assert b"custom not found" in handle(server.state, "/nope").body
+
+
+def test_config_edit_rebuilds_everything(server: DevServer, site: Path) -> None:
+    (site / "timeline.toml").write_text('title = "Harbour watch"\n')
+    assert server.rebuild({CONFIG})
+    assert b"Harbour watch" in handle(server.state, "/").body
+    (site / "timeline.toml").write_text('title = 3\n')
+    assert not server.rebuild({CONFIG})
+    assert b"timeline.toml:1" in handle(server.state, "/").body
+
+
+def test_change_kinds(site: Path) -> None:
+    config = load_config(site)
+    assert change_kind(site / "content" / "a.md", config) == CONTENT
+    assert change_kind(site / "content" / "sub", config) == CONTENT  # a folder removed
+    assert change_kind(site / "content" / "a.png", config) is None
+    assert change_kind(site / "content" / ".a.md.swp", config) is None
+    assert change_kind(site / "themes" / "default" / "base.html", config) == THEME
+    assert change_kind(site / "timeline.toml", config) == CONFIG
+    assert change_kind(site / "output" / "index.html", config) is None
+    assert change_kind(site / ".timeline-cache" / "x.json", config) is None
+
+
+def test_debouncer_folds_a_burst_into_one_rebuild() -> None:
+    calls: list[set[str]] = []
+    done = threading.Event()
+
+    def act(kinds: set[str]) -> None:
+        calls.append(kinds)
+        done.set()
+
+    debouncer = Debouncer(act, delay=0.05)
+    for _ in range(20):
+        debouncer.add(CONTENT)
+    debouncer.add(THEME)
+    assert done.wait(2)
+    time.sleep(0.1)
+    assert calls == [{CONTENT, THEME}]
