@@ -1,0 +1,73 @@
+"""The cheap paths: a build with nothing changed stops early, but never when something
+the output depends on changed; extraction on several processes gives the same result."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+from timeline.build import build, extract, make_cache, read_documents
+from timeline.config import load_config
+from timeline.parallel import extract_many
+from timeline.temporal import Settings
+
+ARTICLE = "---\ntitle: {0}\npublished: 2024-03-0{1}\n---\nThe {0} reopened on Monday.\n"
+
+
+def _site(root: Path, n: int = 3) -> Path:
+    (root / "content").mkdir(parents=True)
+    for i in range(n):
+        (root / "content" / f"a{i}.md").write_text(ARTICLE.format(f"port{i}", i % 9 + 1))
+    return root
+
+
+def test_nothing_changed_stops_early_and_anything_changed_does_not(tmp_path: Path) -> None:
+    site = _site(tmp_path / "site")
+    config = load_config(site)
+    first = build(config)
+    assert first.unchanged is None and first.timeline.events
+    second = build(load_config(site))
+    assert second.unchanged is not None
+    assert second.unchanged.events == len(first.timeline.events)
+
+    (site / "content" / "a1.md").write_text(ARTICLE.format("bridge", 4))
+    third = build(load_config(site))
+    assert third.unchanged is None
+    assert b"The bridge reopened" in (site / "output" / "events.json").read_bytes()
+
+    index = site / "output" / "index.html"
+    index.write_text("edited by hand")
+    fourth = build(load_config(site))
+    assert fourth.unchanged is None, "a changed output file must be rewritten"
+    assert b"The bridge reopened" in index.read_bytes()
+
+    (site / "themes" / "default").mkdir(parents=True)
+    (site / "themes" / "default" / "404.html").write_text("<body>lost</body>")
+    fifth = build(load_config(site))
+    assert fifth.unchanged is None
+    assert (site / "output" / "404.html").read_text() == "<body>lost</body>"
+
+    (site / "timeline.toml").write_text('title = "Ports"\n')
+    assert build(load_config(site)).unchanged is None
+    assert build(load_config(site)).unchanged is not None
+
+
+def test_no_cache_never_stops_early(tmp_path: Path) -> None:
+    site = _site(tmp_path / "site")
+    config = load_config(site)
+    build(config)
+    assert build(config, cache=make_cache(config, use_disk=False)).unchanged is None
+
+
+def test_extraction_on_several_processes_equals_one(tmp_path: Path) -> None:
+    site = _site(tmp_path / "site", n=60)
+    config = load_config(site)
+    docs, _ = read_documents(config)
+    run = functools.partial(extract, settings=Settings())
+    seen: list[tuple[int, int]] = []
+    parallel = extract_many(docs, run, jobs=2, progress=lambda done, total: seen.append(
+        (done, total)))
+    serial = extract_many(docs, run, jobs=1)
+    assert parallel == serial
+    assert len(parallel) == 60
+    assert seen and seen[-1] == (60, 60)
