@@ -635,6 +635,8 @@ def _set(c: Candidate, ctx: _Context) -> _Result | None:
 
 
 def _duration(c: Candidate, ctx: _Context) -> _Result | None:
+    if (c.get("long") or "").lower() == "-old":
+        return None  # "a 44-year-old man": an age, not a period of time
     count_text = c.get("n").lower()
     if count_text.startswith(("more than ", "nearly ")):
         count_text = count_text.split()[-1]
