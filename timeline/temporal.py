@@ -677,10 +677,8 @@ def _vague_future(c: Candidate, ctx: _Context) -> _Result | None:
     if unit.startswith(("day", "week")):
         precision = Precision.WEEK
     start, end = ctx.anchor, ctx.anchor + timedelta(days=reach)
-    if precision == Precision.MONTH:  # bounds no finer than the precision: whole months
+    if precision == Precision.MONTH:  # whole months from the published one: no made-up days
         start, end = start.replace(day=1), end.replace(day=dates.last_day(end.year, end.month))
-    elif precision == Precision.YEAR:
-        start, end = date(start.year, 1, 1), date(end.year, 12, 31)
     span = DateSpan(start, end, precision, True)
     return _Result("DATE", "FUTURE_REF", span, "published-date",
                    f"a vague future period, counted from {ctx.anchor.isoformat()}", planned=True)
