@@ -70,6 +70,12 @@ def decade_span(first_year: int) -> DateSpan:
     return DateSpan(date(first_year, 1, 1), date(first_year + 9, 12, 31), Precision.DECADE)
 
 
+def century_span(first_year: int) -> DateSpan:
+    """A century such as the 1900s (1900-1999); decade is the coarsest precision we name."""
+    return DateSpan(date(max(first_year, MIN_YEAR), 1, 1), date(first_year + 99, 12, 31),
+                    Precision.DECADE)
+
+
 def with_modifier(span: DateSpan, modifier: str) -> DateSpan:
     """The early, mid or late part of a span; approximate, precision unchanged.
 
@@ -96,6 +102,67 @@ def with_modifier(span: DateSpan, modifier: str) -> DateSpan:
         else:
             start, end = span.start + timedelta(days=third), span.end - timedelta(days=third)
     return DateSpan(start, max(start, end), span.precision, True, modifier)
+
+
+def span_like(precision: Precision, day: date) -> DateSpan:
+    """The span of the given precision that holds ``day`` (its day, week, month, ...)."""
+    if precision == Precision.DAY:
+        return day_span(day)
+    if precision == Precision.WEEK:
+        return week_span(day)
+    if precision == Precision.MONTH:
+        return month_span(day.year, day.month)
+    if precision == Precision.SEASON:
+        first = (day.month // 3) * 3 or 12  # Dec-Feb is the winter of December's year
+        return season_span(day.year - (1 if day.month < 3 else 0),
+                           next(k for k, v in SEASON_START.items() if v == first))
+    if precision == Precision.QUARTER:
+        return quarter_span(day.year, (day.month - 1) // 3 + 1)
+    if precision == Precision.HALF:
+        return half_span(day.year, 1 if day.month <= 6 else 2)
+    if precision == Precision.YEAR:
+        return year_span(day.year)
+    return decade_span(day.year // 10 * 10)
+
+
+def easter(year: int) -> date:
+    """Western Easter Sunday (the Gregorian computus)."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = divmod(b, 4)
+    g = (8 * b + 13) // 25
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = divmod(c, 4)
+    m = (32 + 2 * e + 2 * i - h - k) % 7
+    n = (a + 11 * h + 19 * m) // 433
+    month = (h + m - 7 * n + 90) // 25
+    return date(year, month, (h + m - 7 * n + 33 * month + 19) % 32)
+
+
+_WEEKDAY_CODES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_MONTH_CODES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov",
+                "dec")
+
+
+def holiday(rule: str, year: int) -> date:
+    """The day of a named holiday in a year, from its rule: "12-25" (fixed), "easter+1",
+    "nov-thu-4" (the fourth Thursday), "may-mon-last", "nov-tue-after-mon-1"."""
+    if rule.startswith("easter"):
+        return easter(year) + timedelta(days=int(rule[6:]))
+    parts = rule.split("-")
+    if parts[0].isdigit():
+        return date(year, int(parts[0]), int(parts[1]))
+    month = _MONTH_CODES.index(parts[0]) + 1
+    weekday = _WEEKDAY_CODES.index(parts[1])
+    first = date(year, month, 1)
+    first_match = first + timedelta(days=(weekday - first.weekday()) % 7)
+    if parts[2] == "last":
+        last = date(year, month, last_day(year, month))
+        return last - timedelta(days=(last.weekday() - weekday) % 7)
+    if parts[2] == "after":  # the <weekday> after the first <other weekday>
+        other = _WEEKDAY_CODES.index(parts[3])
+        anchor = first + timedelta(days=(other - first.weekday()) % 7)
+        return anchor + timedelta(days=(weekday - anchor.weekday()) % 7 or 7)
+    return first_match + timedelta(weeks=int(parts[2]) - 1)
 
 
 def shift_span(span: DateSpan, days: int) -> DateSpan:
@@ -132,7 +199,9 @@ def span_value(span: DateSpan) -> str:
         return f"{start.year:04d}-H{1 if start.month <= 6 else 2}"
     if p == Precision.YEAR:
         return f"{start.year:04d}"
-    return f"{start.year // 10:03d}X"
+    if span.end.year - start.year >= 99:
+        return f"{start.year // 100:02d}"  # a century: 19 is the 1900s
+    return f"{start.year // 10:03d}"  # a decade: 199 is the 1990s
 
 
 def _aligned_month(span: DateSpan) -> bool:

@@ -39,13 +39,39 @@ DECADE_WORDS = {
 }
 # Words that make the nearest verb future ("will meet on Friday") or past.
 FUTURE_CUES = re.compile(
-    r"\b(?:will|shall|won't|'ll|would|to be held|(?:is|are|was|were)\s+(?:expected|scheduled|"
-    r"due|set|slated|going|planning|poised|likely)\s+to|plans?\s+to|planning\s+to|intends?\s+to|aims?\s+"
-    r"to|upcoming|forthcoming|next)\b", re.IGNORECASE)
+    r"\b(?:will|shall|won't|'ll|would|to be held|(?:(?:is|are|was|were)\s+)?(?<!had\sbeen\s)"
+    r"(?:expected|scheduled|due|set|slated|going|planning|planned|poised|likely|ready|about)\s+"
+    r"to|"
+    r"(?:is|are)\s+to|plans?\s+to|intends?\s+to|aims?\s+to|as\s+soon\s+as|"
+    r"(?<!had\sbeen\s)scheduled|upcoming|forthcoming|next|until|till|as\s+early\s+as|"
+    r"no\s+later\s+than|(?-i:(?:meet|begin|resume|leave|arrive|"
+    r"visit|travel)s?))\b", re.IGNORECASE)
 PAST_CUES = re.compile(
     r"\b(?:was|were|had|did|said|told|met|held|took|gave|made|went|came|signed|visited|"
     r"announced|reported|stated|declared|arrived|called|launched|began|ended|last|ago|"
-    r"earlier|[a-z]{3,}ed)\b", re.IGNORECASE)
+    r"lost|rose|fell|won|sold|paid|led|left|saw|grew|spent|struck|fought|became|brought|"
+    r"bought|built|caught|chose|drove|flew|kept|knew|ran|sent|spoke|stood|wrote|found|felt|"
+    r"heard|meant|sank|broke|shot|fled|died|killed|"
+    r"earlier|(?-i:[a-z]{3,}ed)(?<!need)(?<!ceed)(?<!hundred)(?<!speed)(?<!seed)(?<!feed)"
+    r"(?<!breed)(?<!shed)(?<!indeed))\b", re.IGNORECASE)
+
+# Named days, each with how to find it in a given year (see dates.holiday).
+HOLIDAYS = {
+    "new year's day": "01-01", "new year's eve": "12-31", "christmas": "12-25",
+    "christmas day": "12-25", "christmas eve": "12-24", "boxing day": "12-26",
+    "halloween": "10-31", "valentine's day": "02-14", "independence day": "07-04",
+    "thanksgiving": "nov-thu-4", "thanksgiving day": "nov-thu-4",
+    "election day": "nov-tue-after-mon-1", "labor day": "sep-mon-1",
+    "memorial day": "may-mon-last", "easter": "easter+0", "easter sunday": "easter+0",
+    "easter monday": "easter+1", "good friday": "easter-2",
+}
+SPELLED_UNIT_VALUES = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+                       "seven": 7, "eight": 8, "nine": 9}
+SPELLED_TEEN_VALUES = {"ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+                       "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+                       "nineteen": 19}
+SPELLED_TEN_VALUES = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
+                      "seventy": 70, "eighty": 80, "ninety": 90}
 
 _alt = "|".join
 
@@ -78,10 +104,17 @@ NUMBER_WORD = "(?:" + _alt(sorted((re.escape(k) for k in NUMBERS if k not in ("a
                                                                              "single")),
                                   key=len, reverse=True)) + ")"
 # "twenty-four", "twenty four": compound numbers.
-NUMBER = (rf"(?:\d+(?:[.,]\d+)?|(?i:{NUMBER_WORD}(?:[- ](?:one|two|three|four|five|six|seven|"
-          r"eight|nine))?|a|an))")
+NUMBER = (rf"(?:\d+(?:[.,]\d+|\s+[1-9]/[1-9])?|(?i:{NUMBER_WORD}(?:[- ](?:one|two|three|four|"
+          r"five|six|seven|eight|nine))?|a|an))")
 UNIT = r"(?:seconds?|minutes?|hours?|days?|nights?|weeks?|weekends?|fortnights?|months?|"\
        r"quarters?|years?|decades?|century|centuries|millenni(?:um|a))"
+HOLIDAY = "(?:" + _alt(sorted((r"\s+".join(w[0].upper() + w[1:] for w in k.split()).replace(
+    "'", "['’]") for k in HOLIDAYS), key=len, reverse=True)) + ")"
+SPELLED_UNITS = "(?i:" + _alt(SPELLED_UNIT_VALUES) + ")"
+SPELLED_TEENS = "(?i:" + _alt(SPELLED_TEEN_VALUES) + ")"
+SPELLED_TENS = "(?i:" + _alt(SPELLED_TEN_VALUES) + ")"
+SPELLED_YEAR = (rf"(?i:(?:nineteen|eighteen)[-\s]+(?:{SPELLED_TENS}(?:[-\s]{SPELLED_UNITS})?|"
+                rf"{SPELLED_TEENS}|hundred))")
 SEASON = r"(?:[Ss]pring|[Ss]ummer|[Aa]utumn|[Ff]all|[Ww]inter)"
 
 
@@ -93,6 +126,9 @@ def number_value(text: str) -> float | None:
     joined = " ".join(words)
     if joined in NUMBERS:
         return float(NUMBERS[joined])
+    fraction = re.fullmatch(r"(\d+) ([1-9])/([1-9])", joined)  # "2 1/2"
+    if fraction:
+        return int(fraction[1]) + int(fraction[2]) / int(fraction[3])
     try:
         return float(joined.replace(",", ""))
     except ValueError:
@@ -113,3 +149,31 @@ def unit_code(word: str) -> str:
     if w.startswith("millenni"):
         return "ML"
     return UNITS[w[:-1] if w.endswith("s") and w[:-1] in UNITS else w]
+
+
+def spelled_number(text: str) -> int | None:
+    """'ninety-six' -> 96, 'twelve' -> 12, 'two thousand and one' -> 2001; else None."""
+    words = text.lower().replace("-", " ").split()
+    if words[:2] == ["two", "thousand"]:
+        rest = [w for w in words[2:] if w != "and"]
+        return 2000 + (spelled_number(" ".join(rest)) or 0 if rest else 0)
+    total = 0
+    for word in words:
+        value = SPELLED_UNIT_VALUES.get(word) or SPELLED_TEEN_VALUES.get(word) or \
+            SPELLED_TEN_VALUES.get(word)
+        if value is None:
+            return None
+        total += value
+    return total
+
+
+def spelled_year(text: str) -> int | None:
+    """'nineteen ninety-six' -> 1996, 'two thousand' -> 2000; else None."""
+    words = text.lower().replace("-", " ").split()
+    if words[:2] == ["two", "thousand"]:
+        return spelled_number(text)
+    if not words or words[0] not in ("nineteen", "eighteen"):
+        return None
+    rest = " ".join(words[1:])
+    tail = 0 if rest == "hundred" else spelled_number(rest)
+    return None if tail is None else (1900 if words[0] == "nineteen" else 1800) + tail

@@ -6,13 +6,27 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from timeline.lexicon import DAY, MONTH, NUMBER, SEASON, UNIT, WEEKDAY, WEEKDAY_FULL, YEAR
+from timeline.lexicon import (
+    DAY,
+    HOLIDAY,
+    MONTH,
+    NUMBER,
+    SEASON,
+    SPELLED_UNITS,
+    SPELLED_YEAR,
+    UNIT,
+    WEEKDAY,
+    WEEKDAY_FULL,
+    YEAR,
+)
 
 MONTH_FULL = ("(?:January|February|March|April|May|June|July|August|September|October|"
               "November|December|JANUARY|FEBRUARY|MARCH|APRIL|MAY|JUNE|JULY|AUGUST|SEPTEMBER|"
               "OCTOBER|NOVEMBER|DECEMBER)")
 _REL = r"(?i:last|next|this|coming|past|previous|current|following|same|prior|that)"
 _PARTS = r"(?i:morning|afternoon|evening|night|overnight)"
+_AUXILIARIES = ("will", "may", "might", "can", "could", "would", "should", "must", "to", "did",
+                "does", "do", "not", "won't", "'ll")
 _NOT_NUM_BEFORE = r"(?<![\d$€£¥.,/:#-])"
 
 
@@ -30,7 +44,10 @@ class Candidate:
         return self.groups.get(key) or ""
 
 
-RULES: list[tuple[str, re.Pattern[str]]] = [(name, re.compile(pattern)) for name, pattern in [
+# Every expression starts at the start of a word; saying so first lets the engine skip the
+# other positions cheaply (several times faster on long sentences).
+RULES: list[tuple[str, re.Pattern[str]]] = [(name, re.compile(r"(?<!\w)(?:" + pattern + ")"))
+                                           for name, pattern in [
     ("iso", rf"\b(?P<y>{YEAR})-(?P<m>0[1-9]|1[0-2])-(?P<d>0[1-9]|[12]\d|3[01])"
             r"(?:T(?P<hh>[01]\d|2[0-3]):(?P<mm>[0-5]\d)(?::\d\d)?)?\b(?![-/]\d)"),
     ("numeric", rf"{_NOT_NUM_BEFORE}\b(?P<a>\d{{1,4}})(?P<sep>[/.])(?P<b>\d{{1,2}})(?P=sep)"
@@ -39,34 +56,62 @@ RULES: list[tuple[str, re.Pattern[str]]] = [(name, re.compile(pattern)) for name
             rf"(?:\s*[-–]\s*(?P<d2>{DAY}))?(?:\s+of)?\s+(?P<m>{MONTH})(?![a-z])"
             rf"(?:,?\s+(?P<y>{YEAR})\b)?"),
     ("mdy", rf"(?:(?P<wd>{WEEKDAY}),?\s+)?(?P<m>{MONTH})(?![a-z])\s+(?:the\s+)?(?P<d>{DAY})"
-            rf"(?![\d%:]|\s*(?:%|percent|per\s+cent|million|billion|[ap]\.?m\b))"
+            rf"(?!\d|:\d|%|\s*(?:%|percent|per\s+cent|million|billion|[ap]\.?m\b))"
             rf"(?:\s*[-–]\s*(?P<d2>{DAY})(?!\d))?(?:,?\s+(?P<y>{YEAR})(?!\d))?\b"),
     ("month_or", rf"(?P<m>{MONTH_FULL})\s+(?P<conj>or|and|to|through|-|–)\s+"
                  rf"(?P<m2>{MONTH_FULL})(?:,?\s+(?P<y>{YEAR}))?\b"),
-    ("month_year", rf"(?P<m>{MONTH})(?![a-z])(?:,?\s+|\s+of\s+)(?P<y>{YEAR})(?!\d)"),
-    ("decade", r"(?:(?P<mod>(?i:early|mid|late))[-\s])?(?:(?P<dec>(?:1[0-9]|20)\d0)'?s|"
+    ("month_year", rf"(?P<m>{MONTH})(?![a-z])(?:,?\s+|\s+of\s+)(?:(?P<y>{YEAR})(?!\d)|"
+                   rf"(?P<sy>{SPELLED_YEAR})\b)"),
+    ("decade", r"(?:(?P<the>[Tt]he)\s+)?(?:(?P<mod>(?i:early|mid|late))[-\s])?"
+               r"(?:(?P<dec>(?:1[0-9]|20)\d0)'?s|"
                r"'(?P<dec2>\d0)s|(?P<decw>(?i:twenties|thirties|forties|fifties|sixties|"
                r"seventies|eighties|nineties)))\b"),
+    ("century", r"(?:[Tt]he\s+)?(?P<n>[12]?\d)(?:st|nd|rd|th)[-\s](?i:century)\b"),
     ("season", rf"(?:(?P<rel>{_REL}|(?i:early|late))\s+)?(?P<s>{SEASON})\b"
-               rf"(?:\s+(?:of\s+)?(?P<y>{YEAR}))?(?!\d)"),
-    ("quarter", rf"(?:(?P<rel>{_REL})\s+)?(?:(?P<ord>(?i:first|second|third|fourth|final))"
-                rf"[-\s](?:fiscal[-\s])?quarter|Q(?P<q>[1-4])|(?P<bare>(?i:quarter)))\b"
-                rf"(?:,?\s+(?:of\s+)?(?:(?:fiscal\s+)?(?P<y>{YEAR})|FY\s?(?P<fy>\d\d)\b))?"),
+               rf"(?:\s+(?:of\s+)?(?:(?P<y>{YEAR})|(?P<sy>{SPELLED_YEAR})\b))?(?!\d)"),
+    ("quarter", rf"(?:(?P<the>[Tt]he)\s+)?(?:(?P<py>{YEAR})\s+|(?P<ry>(?i:this|last|next))\s+"
+                rf"year's\s+|(?P<yago>(?i:(?:comparable|corresponding)\s+)?year[-\s](?:ago|"
+                rf"earlier))\s+|(?P<latest>(?i:latest|most\s+recent))\s+|(?P<rel>{_REL})\s+)?"
+                rf"(?:(?i:fiscal)[-\s])?(?:(?P<ord>(?i:first|second|third|fourth|final))"
+                rf"[-\s](?:(?i:fiscal)[-\s])?quarter|Q(?P<q>[1-4])|(?P<bare>(?i:quarter|period)))"
+                rf"\b(?:,?\s+(?:of\s+)?(?:(?:fiscal\s+)?(?P<y>{YEAR})|FY\s?(?P<fy>\d\d)\b))?"),
+    ("year_ago", r"\b(?i:year[-](?:ago|earlier))\b"),
     ("half", rf"(?P<ord>(?i:first|second|latter))\s+half(?:\s+of\s+(?:the\s+year\s+)?"
              rf"(?P<y>{YEAR}))?\b|H(?P<h>[12])\s+(?P<y2>{YEAR})\b"),
     ("fiscal", rf"(?i:fiscal)(?:[-\s]year)?\s+(?P<y>{YEAR})\b|\bFY\s?(?P<y2>{YEAR}|\d\d)\b"),
-    ("time", r"\b(?P<h>[01]?\d|2[0-3])(?::(?P<mi>[0-5]\d))?\s*(?P<ap>[ap]\.m\.|[ap]m\b)"
+    ("time", r"(?:\b(?P<h>[01]?\d|2[0-3])(?::(?P<mi>[0-5]\d))?\s*(?P<ap>[ap]\.m\.|[ap]m\b)"
              r"|\b(?P<h2>[01]?\d|2[0-3]):(?P<mi2>[0-5]\d)\b(?!:\d)"
-             r"|\b(?P<noon>(?i:noon|midnight|midday))\b"),
+             r"|\b(?P<noon>(?i:noon|midnight|midday))\b)"
+             r"(?:\s+(?:[ECMP][SD]T|GMT|UTC)\b)?"
+             rf"(?:,?\s+(?P<day>{WEEKDAY_FULL}|(?i:today|tomorrow|yesterday|tonight)|"
+             rf"(?P<m>{MONTH})\s+(?P<d>{DAY})(?!\d))\b)?"),
     ("weekday", rf"(?:(?P<rel>(?i:last|next|this|coming|past))\s+)?(?P<wd>{WEEKDAY_FULL})"
                 rf"(?:'s)?(?:\s+(?P<part>{_PARTS}))?\b"),
     ("month", rf"(?:(?P<rel>{_REL})\s+)?(?P<m>{MONTH_FULL})\b(?!\s+\d)"),
-    ("year", rf"{_NOT_NUM_BEFORE}(?<!\w)(?P<y>{YEAR})(?:'s)?(?![\d%/]|\.\d|,\d|-\d\d\b)"),
+    ("year", rf"(?:(?<=\b[Mm]id-)|(?<=\b[Pp]re-)|(?<=\b[Pp]ost-)|{_NOT_NUM_BEFORE}(?<!\w))"
+             rf"(?P<y>{YEAR})(?:'s)?(?![\d%/]|\.\d|,\d|-\d\d\b)"),
     ("deictic", r"\b(?P<w>(?i:the\s+day\s+before\s+yesterday|the\s+day\s+after\s+tomorrow|"
                 r"yesterday|today|tonight|tomorrow|now|currently|recently|nowadays|"
                 r"these\s+days|at\s+present|presently|the\s+present|the\s+future|the\s+past"
-                r"(?!\s+(?:\w+\s+)?(?:days?|weeks?|months?|years?|decades?))))\b"
+                r"(?!\s+(?:\w+\s+)?(?:days?|weeks?|months?|years?|decades?|quarters?|"
+                r"summers?|winters?|springs?|autumns?|falls?|seasons?|centur(?:y|ies)))|"
+                r"current(?!\s+(?:fiscal\s+)?(?:year|quarter|month|week|season)s?\b)|"
+                r"as\s+soon\s+as\s+possible|soon(?!\s+(?:after|before|as|afterwards?)\b)"
+                r"(?<!as\ssoon)))\b"
                 rf"(?:\s+(?P<part>{_PARTS}))?"),
+    ("recent", r"\b(?i:recent\s+(?P<u>days|weeks|months|years|quarters|decades))\b"),
+    ("the_year", r"\b[Tt]he\s+(?:(?P<q>(?i:full|current|latest|fiscal|current\s+fiscal|latest\s+"
+                 r"fiscal|full\s+fiscal))[-\s]+)?year\b(?![-'’]|\s+\d|\s+(?:two\s+thousand|before|"
+                 r"after|earlier|later|of|in\s+which|when|ago|to\s+date)\b)"),
+    ("weekend", r"\b[Tt]he\s+weekend\b"),
+    ("units", r"(?<![\w-])(?P<u>years|weeks|months|days|decades|hours|minutes)\b"
+              r"(?!\s+(?:ago|earlier|later|before|after)\b)"),
+    ("holiday", rf"(?:(?P<rel>(?i:last|next|this))\s+)?(?P<h>{HOLIDAY})(?:,?\s+(?P<y>{YEAR}))?"
+                r"(?![\w'’-])"),
+    ("spelled_year", rf"\b(?:(?i:the\s+year\s+)(?P<sy>(?i:two\s+thousand(?:\s+and\s+"
+                     rf"{SPELLED_UNITS})?))|(?P<sy2>{SPELLED_YEAR}))\b"),
+    ("day_part", rf"\b(?:(?P<pre>(?i:later|earlier))\s+)?(?P<rel>(?i:this|last|tomorrow|"
+                 rf"yesterday))\s+(?P<part>{_PARTS})\b"),
     ("vague_future", r"(?i:\bthe\s+(?:coming|next\s+few|following\s+few)\s+"
                      r"(?P<u>days|weeks|months|years)|\bthe\s+(?P<u2>days|weeks|"
                      r"months|years)\s+ahead|\bthe\s+(?P<u3>year|month|week)\s+ahead|"
@@ -76,11 +121,15 @@ RULES: list[tuple[str, re.Pattern[str]]] = [(name, re.compile(pattern)) for name
                  r"(?P<u>(?i:week|weekend|month|year|quarter|decade|century|season))\b"),
     ("edge", r"(?i:(?:the\s+)?(?P<edge>beginning|start|end|middle|turn)\s+of\s+(?:the|this|"
              r"last|next)\s+(?P<u>year|month|week|decade|century))"),
-    ("ago", rf"(?<![\w-])(?P<n>{NUMBER}|(?i:several|a\s+few|few|many|a\s+couple\s+of))[-\s]+"
-            rf"(?P<u>{UNIT})\s+(?P<dir>ago|earlier|later|before|after|previously|hence)\b"),
+    ("ago", rf"(?<![\w-])(?:(?P<about>(?i:nearly|almost|about|some|roughly|around|more\s+than"
+            rf"|less\s+than|at\s+least|over|just|only))\s+)?(?P<n>{NUMBER}|(?i:several|a\s+few|"
+            r"few|many|a\s+couple\s+of))[-\s]+"
+            rf"(?P<u>{UNIT})(?:\s+(?P<dir>ago|earlier|later|previously|hence)\b|"
+            r"(?=\s+(?P<rel>before|after)\b))"),
     ("anchored", r"(?i:the\s+(?P<rel>next|following|previous|preceding|same|prior)\s+"
                  r"(?P<u>day|week|month|year|morning|afternoon|evening|night|weekend)|"
-                 r"the\s+day\s+(?P<dir>before|after)|(?P<that>that|the\s+same)\s+"
+                 r"the\s+day(?:\s+(?P<dir>before|after)(?!\s+[\w$])|(?=\s+(?P<conj>before|"
+                 r"after)\s+[\w$]))|(?P<that>that|the\s+same)\s+"
                  r"(?P<u2>day|week|month|year|morning|evening|night))\b"),
     ("set", r"(?i:\b(?:every|each|per)\s+(?:other\s+)?(?P<u>day|week|month|year|quarter|"
             r"morning|evening|night|weekend|monday|tuesday|wednesday|thursday|friday|saturday|"
@@ -90,15 +139,50 @@ RULES: list[tuple[str, re.Pattern[str]]] = [(name, re.compile(pattern)) for name
             r"semiannually|month-to-month|year-on-year|week-on-week|month-on-month)\b|"
             r"\b(?:once|twice|three\s+times)\s+a\s+(?P<u2>day|week|month|year)\b)"),
     ("duration", r"(?:(?P<pre>(?i:the\s+(?:past|last|next|previous|first|final|coming)|"
-                 r"(?:past|last|next)|(?:over|for|during|in|within)\s+the\s+(?:past|last|next)"
-                 r"))\s+)?(?<![\w-])(?P<n>" + NUMBER +
+                 + "".join(rf"(?<!\b{w}\s)" for w in _AUXILIARIES) +  # "may last a year"
+                 r"(?:past|last|next)))\s+)?(?<![\w-])(?P<n>" + NUMBER +
                  r"|(?i:several|a\s+few|few|many|a\s+couple\s+of"
                  r"|more\s+than\s+\w+|nearly\s+\w+))[-\s]+(?P<u>" + UNIT + r")"
                  r"(?P<long>-(?:long|old))?\b"),
     ("before", r"(?i:(?:just\s+|only\s+|a\s+few\s+|several\s+|two\s+|three\s+)?"
-               r"(?P<u>days|weeks|months|hours)\s+(?P<dir>before|earlier\s+than|after|"
-               r"prior\s+to|ahead\s+of))\b"),
+               r"(?P<u>days|weeks|months|hours)(?=\s+(?P<dir>before|earlier\s+than|after|"
+               r"prior\s+to|ahead\s+of)\b))"),
 ]]
+
+_DIGIT = "0-9"
+_UNITS_HINT = ("second", "minute", "hour", "day", "night", "week", "month", "quarter", "year",
+               "decade", "centur", "millenni")
+_MONTHS_HINT = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov",
+                "dec")
+# A cheap test per rule: lower-case words one of which a sentence must hold (or a digit)
+# for the rule to match, so that the rule's much slower pattern is not run on the others.
+# Each must accept everything its rule accepts.
+_HINTS: dict[str, tuple[str, ...]] = {
+    "iso": (_DIGIT,), "numeric": (_DIGIT,), "dmy": _MONTHS_HINT, "mdy": _MONTHS_HINT,
+    "month_or": _MONTHS_HINT, "month_year": _MONTHS_HINT, "month": _MONTHS_HINT,
+    "decade": (_DIGIT, "ties"), "century": ("century",),
+    "season": ("spring", "summer", "autumn", "fall", "winter"),
+    "quarter": ("quarter", "period", "q1", "q2", "q3", "q4"), "year_ago": ("year-",),
+    "half": ("half", "h1", "h2"), "fiscal": ("fiscal", "fy"),
+    "time": (_DIGIT, "noon", "midnight", "midday"), "weekday": ("day",), "year": (_DIGIT,),
+    "deictic": ("day", "tonight", "tomorrow", "now", "current", "recent", "present", "future",
+                "past", "soon"),
+    "recent": ("recent",), "the_year": ("year",), "weekend": ("weekend",),
+    "units": ("years", "weeks", "months", "days", "decades", "hours", "minutes"),
+    "holiday": ("christmas", "easter", "thanksgiving", "halloween", "day", "eve"),
+    "spelled_year": ("nineteen", "eighteen", "thousand"),
+    "day_part": ("morning", "afternoon", "evening", "night"),
+    "vague_future": ("coming", "next", "following", "ahead", "future"),
+    "rel_unit": ("week", "month", "year", "quarter", "decade", "century", "season"),
+    "edge": (" of ",), "ago": _UNITS_HINT, "anchored": (*_UNITS_HINT, "morning", "afternoon",
+                                                       "evening"),
+    "set": ("every", "each", "per", "ly", "once", "twice", "times", "-to-", "-on-"),
+    "duration": _UNITS_HINT, "before": ("days", "weeks", "months", "hours"),
+}
+_ANY_DIGIT = re.compile(r"\d")
+_HINT_WORDS = frozenset(word for words in _HINTS.values() for word in words if word != _DIGIT)
+_HINT_SETS = {name: frozenset(words) for name, words in _HINTS.items()}
+
 
 _PREPOSITIONS = re.compile(
     r"(?:\b(?:in|on|since|until|till|by|from|through|during|of|before|after|early|late|mid|"
@@ -165,8 +249,12 @@ def _weak_quarter(text: str, c: Candidate) -> bool:
     """"quarter" alone is a district or a fraction unless it has a determiner."""
     if c.rule != "quarter" or not c.get("bare"):
         return False
-    return not c.get("rel") and not re.search(r"\b(?:the|this|that)\s+$",
-                                              text[max(0, c.start - 6):c.start], re.I)
+    if c.get("py") or c.get("yago") or c.get("latest"):
+        return False
+    if c.get("bare").lower() == "period":
+        return True
+    return not c.get("rel") and not c.get("the") and not re.search(
+        r"\b(?:this|that)\s+$", text[max(0, c.start - 6):c.start], re.I)
 
 
 def _weekday_in_name(text: str, c: Candidate) -> bool:
@@ -185,7 +273,66 @@ def _named_year(text: str, c: Candidate) -> bool:
         and text[c.end - 4:c.end] == "Year"
 
 
+def _attributive_frequency(text: str, c: Candidate) -> bool:
+    """"its quarterly dividend", "the quarterly results": a kind of thing, not a set of times."""
+    return c.rule == "set" and c.get("adv").lower() == "quarterly" and bool(
+        re.match(r"\s+[a-z]", text[c.end:c.end + 2]))
+
+
+_AMOUNT_THEN_WORDS = re.compile(
+    r"(?:\d[\d,.]*|million|billion|thousand|hundred|dozen|one|two|three|four|five|six|seven|"
+    r"eight|nine|ten)(?:\s+[a-z]+){0,2}\s+$", re.IGNORECASE)
+
+
+def _not_a_length(text: str, c: Candidate) -> bool:
+    """Numbers with a unit that are no length of time: ages ("52 years old"), rates ("$2
+    million a year", "24 hours a day"), fractions ("three-quarters of"), ordinals ("a second
+    group")."""
+    if c.rule != "duration":
+        return False
+    after = text[c.end:c.end + 12]
+    unit = c.get("u").lower()
+    count = c.get("n").lower()
+    if re.match(r"\s+old\b", after):
+        return True
+    if unit.startswith("quarter") and (re.match(r"\s+of\b", after) or "-" in text[c.start:c.end]):
+        return True
+    if count in ("a", "an"):
+        if unit == "second" and re.match(r"\s+[a-z]", after):
+            return True
+        return bool(_AMOUNT_THEN_WORDS.search(text[max(0, c.start - 40):c.start]))
+    return False
+
+
+def _title_or_idiom(text: str, c: Candidate) -> bool:
+    """Titles and idioms that look like times: ABC's "This Week", "High Noon"."""
+    if c.rule == "rel_unit" and c.get("u")[:1].isupper() and c.get("rel")[:1].isupper() and \
+            text[:c.start].strip(" \"'“‘`"):
+        return True
+    return c.rule == "time" and c.get("noon") != "" and bool(
+        re.search(r"\bhigh\s+$", text[max(0, c.start - 6):c.start], re.I))
+
+
+def _discourse_now(text: str, c: Candidate) -> bool:
+    """"Now, he says ...": a sentence-opening "Now," that moves the story on, not a time."""
+    return c.rule == "deictic" and c.get("w") == "Now" and not text[:c.start].strip(
+        " \"'“‘`") and text[c.end:c.end + 1] == ","
+
+
+def _unit_not_period(text: str, c: Candidate) -> bool:
+    """A bare plural unit is a length of time only after "for", "within", "in", "over"..."""
+    if c.rule != "units":
+        return False
+    return not re.search(r"\b(?:for|within|in|over|after|take|takes|took|lasted)\s+$",
+                         text[max(0, c.start - 8):c.start], re.I)
+
+
 FILTERS: list[tuple[str, Callable[[str, Candidate], bool]]] = [
+    ("bare-unit-not-period", _unit_not_period),
+    ("discourse-now", _discourse_now),
+    ("title-or-idiom", _title_or_idiom),
+    ("age-rate-fraction-ordinal", _not_a_length),
+    ("frequency-adjective", _attributive_frequency),
     ("year-of-the-name", _named_year),
     ("modal-may-and-verb-march", _ambiguous_month),
     ("count-not-year", _count_not_year),
@@ -198,7 +345,14 @@ FILTERS: list[tuple[str, Callable[[str, Candidate], bool]]] = [
 def find_candidates(text: str) -> list[Candidate]:
     """Every rule's matches, longest first without overlaps, then the trap filters."""
     found: list[tuple[int, int, int, Candidate]] = []
+    lower = text.lower()
+    present = {word for word in _HINT_WORDS if word in lower}
+    if _ANY_DIGIT.search(text):
+        present.add(_DIGIT)
     for order, (name, pattern) in enumerate(RULES):
+        hint = _HINT_SETS.get(name)
+        if hint is not None and hint.isdisjoint(present):
+            continue
         for match in pattern.finditer(text):
             start, end = match.span()
             while end > start and text[end - 1] in " ,-–":

@@ -1,0 +1,200 @@
+"""What every time-expression resolver shares: settings, context, result, calendar helpers.
+
+The only module that imports dateparser. dateparser sees only the spans our patterns
+found (never whole sentences), always with a fixed base date and explicit languages, and
+its answers are memoised; the calendar reasoning (which year, which Sunday) is ours.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from timeline import dates
+from timeline.config import DateConfig
+from timeline.lexicon import FUTURE_CUES, PAST_CUES
+from timeline.model import DateSpan, Precision, ResolvedBy, TimexType
+
+_FIXED_BASE = datetime(2000, 6, 15)  # a leap year, so "29 February" parses without a year
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """What time-expression resolution depends on, besides the text."""
+
+    languages: tuple[str, ...] = ("en",)
+    date_order: str = "DMY"
+
+    @classmethod
+    def from_config(cls, config: DateConfig) -> Settings:
+        """Build from the ``[dates]`` table."""
+        return cls(languages=config.languages, date_order=config.date_order)
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What a resolver may look at besides its own candidate."""
+
+    text: str
+    """The sentence."""
+    anchor: date | None
+    """The published date, when known."""
+    exact: bool
+    """True when the published date is known to the day (not inferred)."""
+    previous: DateSpan | None
+    """The last day-precise date before the candidate ("two days later" counts from it)."""
+    settings: Settings
+    """Languages and date order."""
+    recent: tuple[DateSpan, ...] = ()
+    """Dates of any precision in this sentence before the candidate and in the previous
+    one, oldest first ("a year earlier" shifts the last of them)."""
+    quarter: DateSpan | None = None
+    """The last quarter the document named ("the quarter", "the year-ago period")."""
+    last: DateSpan | None = None
+    """The last date of any precision before the candidate ("later that year")."""
+
+    def base(self, needed: Precision) -> DateSpan | None:
+        """The latest earlier date at least as precise as ``needed``, if any."""
+        for span in (self.last, self.previous):
+            if span is not None and span.precision >= needed:
+                return span
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    timex_type: TimexType
+    value: str
+    span: DateSpan | None = None
+    resolved_by: ResolvedBy = "absolute"
+    note: str = ""
+    planned: bool = False
+    dates_event: bool = True
+    base: date | None = None
+    """For "previous-date": the earlier date it was counted from."""
+
+
+# --- dateparser, wrapped -------------------------------------------------------------------
+
+@functools.cache
+def _parser(languages: tuple[str, ...], order: str) -> Any:
+    from dateparser.date import DateDataParser
+
+    settings = {
+        "RELATIVE_BASE": _FIXED_BASE, "PREFER_DATES_FROM": "current_period",
+        "PREFER_DAY_OF_MONTH": "first", "RETURN_AS_TIMEZONE_AWARE": False,
+        "PARSERS": ["custom-formats", "absolute-time"], "DATE_ORDER": order,
+    }
+    return DateDataParser(languages=list(languages), settings=settings)
+
+
+@functools.lru_cache(maxsize=16384)
+def parse_calendar(text: str, settings: Settings) -> tuple[date, str] | None:
+    """dateparser's reading of an absolute span: (date, period) or None; memoised."""
+    cleaned = re.sub(r"\s+", " ", text.strip())
+    try:
+        data = _parser(settings.languages, settings.date_order).get_date_data(cleaned)
+    except (ValueError, OverflowError, TypeError, KeyError):  # dateparser's own failures
+        return None
+    if data is None or data.date_obj is None:
+        return None
+    return data.date_obj.date(), str(data.period or "day")
+
+
+# --- small helpers ---------------------------------------------------------------------------
+
+def tense_near(text: str, start: int, end: int) -> str | None:
+    """'future' or 'past' from the nearest verb cue outside the expression, else None."""
+    best: tuple[int, str] | None = None
+    for kind, cues in (("future", FUTURE_CUES), ("past", PAST_CUES)):
+        for match in cues.finditer(text):
+            if match.start() < end and start < match.end():
+                continue
+            # English puts the verb before its time adverbial ("will meet on Friday", "said
+            # Friday"), so a cue after the expression counts as twice as far.
+            distance = start - match.end() if match.end() <= start else 2 * (
+                match.start() - end) + 10
+            distance += 0 if kind == "future" else 1
+            if best is None or distance < best[0]:
+                best = (distance, kind)
+    return best[1] if best else None
+
+
+_NEAR_DAYS = 92
+
+
+def pick_year(make: Any, anchor: date, tense: str | None) -> DateSpan | None:
+    """Choose the year for a date written without one, relative to the anchor.
+
+    An occurrence within about three months of the anchor wins ("Jan. 14" in a paper of
+    7 January is a week ahead, even in a past-tense sentence); further away, the tense of
+    the sentence decides ("Oct. 23" in a May paper, past tense, is last October), and
+    without a tense the nearest occurrence.
+    """
+    spans: list[DateSpan] = []
+    for year in (anchor.year - 1, anchor.year, anchor.year + 1):
+        try:
+            spans.append(make(year))
+        except ValueError:
+            continue
+    if not spans:
+        return None
+
+    def distance(span: DateSpan) -> int:
+        if span.start <= anchor <= span.end:
+            return 0
+        return (span.start - anchor).days if span.start > anchor else (anchor - span.end).days
+
+    nearest = min(spans, key=lambda s: (distance(s), s.start > anchor))
+    if distance(nearest) <= _NEAR_DAYS:
+        return nearest
+    if tense == "past":
+        past = [s for s in spans if s.start <= anchor]
+        return past[-1] if past else nearest
+    if tense == "future":
+        future = [s for s in spans if s.end >= anchor]
+        return future[0] if future else nearest
+    return nearest
+
+
+def weekday_date(weekday: int, anchor: date, direction: str) -> date:
+    """The weekday on or before ('past'), strictly before ('last') or after ('next')."""
+    if direction in ("next", "future"):
+        return anchor + timedelta(days=(weekday - anchor.weekday() - 1) % 7 + 1)
+    if direction == "last":
+        return anchor - timedelta(days=(anchor.weekday() - weekday - 1) % 7 + 1)
+    return anchor - timedelta(days=(anchor.weekday() - weekday) % 7)
+
+
+def unresolved(timex_type: TimexType, value: str, why: str) -> Result:
+    return Result(timex_type, value, None, "unresolved", why)
+
+
+def no_anchor(ctx: Context, value_if_unknown: str) -> Result | None:
+    """The result to use when a relative expression has nothing to anchor to."""
+    if ctx.anchor is None:
+        return unresolved("DATE", value_if_unknown, "relative, and the document has no date")
+    return None
+
+
+def is_planned(span: DateSpan, ctx: Context) -> bool:
+    return ctx.anchor is not None and span.start > ctx.anchor
+
+
+def anchored(span: DateSpan, ctx: Context, note: str, timex: TimexType = "DATE",
+              value: str | None = None, **extra: Any) -> Result:
+    assert ctx.anchor is not None
+    return Result(timex, value or dates.span_value(span), span, "published-date",
+                   f"{note}, counted from {ctx.anchor.isoformat()}",
+                   planned=extra.pop("planned", is_planned(span, ctx)), **extra)
+
+
+def valid_date(year: int, month: int, day: int) -> bool:
+    try:
+        date(year, month, day)
+    except ValueError:
+        return False
+    return True
