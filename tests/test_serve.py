@@ -4,17 +4,36 @@ failed rebuilds, change kinds and debouncing."""
 from __future__ import annotations
 
 import json
+import os
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from timeline.build import build, make_cache
 from timeline.config import load_config
 from timeline.errors import problem
-from timeline.livereload import RELOAD_PATH, SiteState, content_type, handle, site_path
-from timeline.serve import CONFIG, CONTENT, THEME, Debouncer, DevServer, change_kind
+from timeline.livereload import (
+    RELOAD_PATH,
+    LazySite,
+    SiteState,
+    content_type,
+    handle,
+    site_path,
+)
+from timeline.serve import (
+    CONFIG,
+    CONTENT,
+    THEME,
+    ChangeHandler,
+    Debouncer,
+    DevServer,
+    change_kind,
+    serve,
+)
 
 ARTICLE = "---\ntitle: Harbour\npublished: 2024-03-05\n---\nThe harbour reopened on Monday.\n"
 
@@ -30,10 +49,11 @@ def site(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def server(site: Path) -> DevServer:
+def server(site: Path) -> Iterator[DevServer]:
     dev = DevServer(load_config(site), report=lambda message: None)
     assert dev.rebuild()
-    return dev
+    yield dev
+    dev.close()
 
 
 def test_pages_come_from_memory_with_the_reload_script(server: DevServer) -> None:
@@ -50,6 +70,7 @@ def test_output_is_what_timeline_build_writes(server: DevServer, site: Path,
     """The reload script is only added when serving: output/ is byte-identical to a build."""
     config = load_config(site, output_dir=str(tmp_path / "built"))
     build(config, cache=make_cache(config, use_disk=False))
+    assert server.wait_written()
     served = {p.relative_to(site / "output").as_posix(): p.read_bytes()
               for p in (site / "output").rglob("*") if p.is_file()}
     built = {p.relative_to(tmp_path / "built").as_posix(): p.read_bytes()
@@ -62,7 +83,9 @@ def test_output_is_what_timeline_build_writes(server: DevServer, site: Path,
 @pytest.mark.parametrize("path", [
     "/../pyproject.toml", "/%2e%2e/pyproject.toml", "/..%2fpyproject.toml",
     "/static/..%2f..%2fcontent/harbour.md", "/content/harbour.md", "//etc/passwd",
-    "/%00", "/static/%5c..%5c", "/.timeline-cache/ids.json", "/%ff%fe", "/output/CNAME"])
+    "/%00", "/static/%5c..%5c", "/.timeline-cache/ids.json", "/%ff%fe", "/output/CNAME",
+    "/etc/passwd", "http://127.0.0.1/../pyproject.toml", "/static/%2e%2e/%2e%2e/pyproject.toml",
+    "/index.html%00.css", "/%2fetc%2fpasswd", "/..\\pyproject.toml"])
 def test_nothing_outside_the_built_site(server: DevServer, path: str) -> None:
     answer = handle(server.state, path)
     assert answer.status == 404
@@ -155,6 +178,7 @@ def test_edit_re_extracts_only_that_article(server: DevServer, site: Path) -> No
     (site / "content" / "second.md").unlink()
     assert server.rebuild({CONTENT})
     assert not any(b"The ferry reopened" in v for v in server.state.files.values())
+    assert server.wait_written()
     assert not (site / "output" / "sources" / "second").exists()
 
 
@@ -204,3 +228,155 @@ def test_debouncer_folds_a_burst_into_one_rebuild() -> None:
     assert done.wait(2)
     time.sleep(0.1)
     assert calls == [{CONTENT, THEME}]
+
+
+def test_pages_are_rendered_when_asked_for_and_once() -> None:
+    calls: list[str] = []
+
+    def make(name: str) -> Any:
+        return lambda: calls.append(name) or f"<body>{name}</body>".encode()
+
+    site = LazySite({"index.html": make("index"), "a/index.html": make("a")})
+    assert "a/index.html" in site and "b" not in site and len(site) == 2
+    assert calls == []
+    assert handle_body(site, "/a/") == b"<body>a"
+    assert handle_body(site, "/a/") == b"<body>a"
+    assert calls == ["a"]
+    assert site.render_all() == {"index.html": b"<body>index</body>",
+                                 "a/index.html": b"<body>a</body>"}
+    assert calls == ["a", "index"]
+    assert LazySite({"x": make("x")}).render_all(stop=lambda: True) is None
+
+
+def handle_body(files: LazySite, path: str) -> bytes:
+    state = SiteState()
+    state.publish(files)
+    return handle(state, path).body.split(b"<script")[0]
+
+
+def test_unchanged_files_are_not_read_again(server: DevServer, site: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    import timeline.build
+
+    (site / "content" / "second.md").write_text(ARTICLE.replace("harbour", "ferry"))
+    for path in (site / "content").iterdir():
+        os.utime(path, (time.time() - 3600, time.time() - 3600))  # not "racy"
+    assert server.rebuild({CONTENT})
+    read: list[str] = []
+    original = timeline.build.read_document
+
+    def counting(path: Path, *args: Any, **kwargs: Any) -> Any:
+        read.append(path.name)
+        return original(path, *args, **kwargs)
+
+    monkeypatch.setattr(timeline.build, "read_document", counting)
+    assert server.rebuild({CONTENT})
+    assert read == []
+    (site / "content" / "second.md").write_text(ARTICLE.replace("harbour", "canal"))
+    assert server.rebuild({CONTENT})
+    assert read == ["second.md"]
+    assert b"The canal reopened" in handle(server.state, "/sources/second/").body
+
+
+def test_a_failed_config_is_not_forgotten_by_a_theme_edit(server: DevServer, site: Path) -> None:
+    (site / "timeline.toml").write_text("title = 3\n")
+    assert not server.rebuild({CONFIG})
+    (site / "themes" / "default").mkdir(parents=True)
+    assert not server.rebuild({THEME})  # timeline.toml is still broken
+    assert b"timeline.toml:1" in handle(server.state, "/").body
+    (site / "timeline.toml").write_text('title = "Fixed"\n')
+    assert server.rebuild({CONTENT})
+    page = handle(server.state, "/").body
+    assert b"timeline-build-errors" not in page and b"Fixed" in page
+
+
+def test_a_broken_template_keeps_the_last_good_site(server: DevServer, site: Path) -> None:
+    theme = site / "themes" / "default"
+    theme.mkdir(parents=True)
+    (theme / "source.html").write_text("{% extends '!default/source.html' %}"
+                                       "{% block timeline %}{{ doc.no_such_field }}{% endblock %}")
+    good = handle(server.state, "/sources/harbour/").body
+    assert not server.rebuild({THEME})
+    page = handle(server.state, "/sources/harbour/").body
+    assert b"timeline-build-errors" in page and b"no_such_field" in page
+    assert page.split(b"<div id=\"timeline-build-errors\"")[0] == good.split(b"<script>")[0]
+    (theme / "source.html").unlink()
+    assert server.rebuild({THEME})
+    assert b"timeline-build-errors" not in handle(server.state, "/sources/harbour/").body
+
+
+def test_a_page_that_fails_later_brings_back_the_last_good_site(server: DevServer,
+                                                                 site: Path) -> None:
+    """Content edits publish before every page is rendered; a page that then fails puts the
+    last good site back, with its problem shown."""
+    theme = site / "themes" / "default"
+    theme.mkdir(parents=True)
+    (theme / "source.html").write_text(
+        "{% extends '!default/source.html' %}{% block timeline %}{% if doc.title == 'Boom' %}"
+        "{{ doc.no_such_field }}{% endif %}{{ super() }}{% endblock %}")
+    assert server.rebuild({THEME})
+    assert server.wait_written()
+    (site / "content" / "boom.md").write_text(ARTICLE.replace("Harbour", "Boom"))
+    assert server.rebuild({CONTENT})
+    answer = handle(server.state, "/sources/boom/")
+    assert answer.status == 500 and b"no_such_field" in answer.body
+    assert server.wait_written()
+    assert "sources/boom/index.html" not in server.state.files
+    assert b"no_such_field" in handle(server.state, "/").body
+    assert not (site / "output" / "sources" / "boom").exists()
+    (site / "content" / "boom.md").unlink()
+    assert server.rebuild({CONTENT})
+    assert b"timeline-build-errors" not in handle(server.state, "/").body
+
+
+def test_watchdog_events_become_change_kinds(site: Path) -> None:
+    from watchdog.events import DirDeletedEvent, FileModifiedEvent, FileMovedEvent
+
+    config = load_config(site)
+    seen: list[set[str]] = []
+    debouncer = Debouncer(seen.append, delay=10)  # flushed by hand below
+    handler = ChangeHandler(lambda: config, debouncer)
+    content = site / "content"
+    handler.dispatch(FileMovedEvent(str(content / ".a.md.tmp"), str(content / "a.md")))
+    handler.dispatch(FileModifiedEvent(str(site / "output" / "index.html")))
+    debouncer.flush()
+    handler.dispatch(FileModifiedEvent(str(site / "themes" / "default" / "base.html")))
+    handler.dispatch(DirDeletedEvent(str(content / "old")))
+    handler.dispatch(FileModifiedEvent(str(site / "timeline.toml")))
+    debouncer.flush()
+    assert seen == [{CONTENT}, {THEME, CONTENT, CONFIG}]
+
+
+def test_bursts_apart_make_separate_rebuilds() -> None:
+    calls: list[set[str]] = []
+    debouncer = Debouncer(calls.append, delay=0.03)
+    debouncer.add(CONTENT)
+    time.sleep(0.15)
+    debouncer.add(THEME)
+    time.sleep(0.15)
+    assert calls == [{CONTENT}, {THEME}]
+
+
+def test_new_theme_folder_is_watched(server: DevServer, site: Path) -> None:
+    kinds: list[set[str]] = []
+    debouncer = Debouncer(kinds.append, delay=10)
+    server.watch(debouncer)
+    assert set(server._watched) == {site / "content"}
+    (site / "themes" / "default").mkdir(parents=True)
+    assert server.rebuild({THEME})
+    assert set(server._watched) == {site / "content", site / "themes"}
+
+
+def test_ctrl_c_stops_cleanly(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from http.server import ThreadingHTTPServer
+
+    from timeline import cli
+
+    def interrupted(self: Any, poll_interval: float = 0.5) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(ThreadingHTTPServer, "serve_forever", interrupted)
+    messages: list[str] = []
+    serve(load_config(site), port=0, report=messages.append)
+    assert messages[-1] == "stopped" and any("serving" in m for m in messages)
+    assert cli.main(["serve", str(site), "--port", "0"]) == 0

@@ -73,8 +73,40 @@ def _shown(path: PurePath | None, config: Config) -> PurePath | None:
     return path
 
 
-def read_documents(config: Config) -> tuple[list[Document], list[Problem]]:
-    """Stage 1 for the whole site: every readable document, and every problem found."""
+ReadMemo = dict[Path, tuple[tuple[int, int, int], tuple[Document | None, list[Problem]]]]
+"""Documents read earlier, by path, with the size, mtime and inode they had (serve keeps one)."""
+_RACY_NS = 2_000_000_000
+"""A file modified this recently may change again within its mtime's granularity (network
+drives keep seconds), so it is read again next time rather than trusted (git's "racy" rule)."""
+
+
+def _read_one(path: Path, config: Config, memo: ReadMemo | None
+              ) -> tuple[Document | None, list[Problem]]:
+    """read_document, skipped when ``memo`` holds the file with the same size and mtime."""
+    if memo is None:
+        return read_document(path, config.content_dir, config)
+    try:
+        info = path.stat()
+    except OSError:
+        return read_document(path, config.content_dir, config)
+    key = (info.st_size, info.st_mtime_ns, info.st_ino)
+    known = memo.get(path)
+    if known is not None and known[0] == key:
+        return known[1]
+    result = read_document(path, config.content_dir, config)
+    if time.time_ns() - info.st_mtime_ns > _RACY_NS:
+        memo[path] = (key, result)
+    else:
+        memo.pop(path, None)
+    return result
+
+
+def read_documents(config: Config, memo: ReadMemo | None = None
+                   ) -> tuple[list[Document], list[Problem]]:
+    """Stage 1 for the whole site: every readable document, and every problem found.
+
+    With ``memo`` (the dev server's), files whose size and mtime did not change are not
+    read again."""
     if not config.content_dir.is_dir():
         return [], [problem(config.content_dir, None, "content folder not found",
                             "put your articles in content/ or set content_dir")]
@@ -84,8 +116,11 @@ def read_documents(config: Config) -> tuple[list[Document], list[Problem]]:
     found: list[Problem] = []
     paths = discover(config.content_dir, found)
     problems += [dataclasses.replace(p, path=_shown(p.path, config)) for p in found]
+    if memo is not None:
+        for gone in memo.keys() - set(paths):
+            del memo[gone]
     for path in paths:
-        doc, found = read_document(path, config.content_dir, config)
+        doc, found = _read_one(path, config, memo)
         problems.extend(found)
         if doc is None:
             continue

@@ -84,6 +84,8 @@ class ExtractionCache:
         self.memory: dict[str, Extraction] = {}
         self.hits = 0
         self.misses = 0
+        self._ids: dict[str, str] | None = None
+        """The event id registry as last loaded or stored (read and written once a change)."""
 
     def key(self, doc: Document) -> str:
         """Content hash + document id + extractor version and settings."""
@@ -155,16 +157,22 @@ class ExtractionCache:
 
     def load_ids(self) -> dict[str, str]:
         """The citation-key -> event-id map of the previous build (see timeline.ids)."""
+        if self._ids is not None:
+            return dict(self._ids)
         if self.directory is None:
             return {}
         try:
             data = json.loads((self.directory / "ids.json").read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return {}
-        return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+        self._ids = {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+        return dict(self._ids)
 
     def store_ids(self, registry: dict[str, str]) -> None:
-        """Remember this build's event ids (best effort)."""
+        """Remember this build's event ids (best effort; not rewritten when unchanged)."""
+        if registry == self._ids:
+            return
+        self._ids = dict(registry)
         if self.directory is None:
             return
         try:

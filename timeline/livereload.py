@@ -1,10 +1,11 @@
 """The dev server's protocol, without sockets: which bytes answer which request path.
 
-The site lives in memory (a SiteFiles dict) inside a SiteState, with an epoch that grows
-on every finished build. A page asks ``/__timeline__/livereload?epoch=N`` and the answer
-waits until the epoch differs from N (a long poll, standard library only); the page then
-reloads itself. The reload script and the error overlay are added to HTML responses here,
-never to the files written to output/.
+The site lives in memory (a SiteFiles mapping, such as a LazySite that renders each page
+when first asked for) inside a SiteState, with an epoch that grows on every finished
+build. A page asks ``/__timeline__/livereload?epoch=N`` and the answer waits until the
+epoch differs from N (a long poll, standard library only); the page then reloads itself.
+The reload script and the error overlay are added to HTML responses here, never to the
+files written to output/.
 """
 
 from __future__ import annotations
@@ -13,11 +14,12 @@ import html
 import json
 import mimetypes
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from timeline.errors import Problem
+from timeline.errors import Problem, TimelineError
+from timeline.urls import KEY_EVENTS_PATH
 
 RELOAD_PATH = "/__timeline__/livereload"
 POLL_SECONDS = 25.0
@@ -54,6 +56,47 @@ class Response:
     body: bytes
 
 
+class LazySite(Mapping[str, bytes]):
+    """The files of one build, each rendered the first time it is asked for, then kept."""
+
+    def __init__(self, plan: Mapping[str, Callable[[], bytes]]) -> None:
+        self._plan = plan
+        self._done: dict[str, bytes] = {}
+
+    def __getitem__(self, path: str) -> bytes:
+        found = self._done.get(path)
+        if found is None:
+            found = self._done[path] = self._plan[path]()  # a dict store is atomic
+        return found
+
+    def __contains__(self, path: object) -> bool:
+        return path in self._plan
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._plan)
+
+    def __len__(self) -> int:
+        return len(self._plan)
+
+    def render_all(self, stop: Callable[[], bool] = lambda: False) -> dict[str, bytes] | None:
+        """Every file (None when ``stop()`` turns true first); raises ThemeError."""
+        files = {}
+        for path in self._plan:
+            if stop():
+                return None
+            files[path] = self[path]
+        return files
+
+
+def probe_paths(site: Mapping[str, bytes]) -> list[str]:
+    """One page of each template (and the exports), rendered before a theme or config
+    change is published, so that a template error keeps the last good site."""
+    first = {p.split("/", 1)[0]: p for p in reversed(list(site)) if "/" in p}
+    wanted = ["index.html", KEY_EVENTS_PATH, "404.html", "events.json", "feed.xml",
+              first.get("events", ""), first.get("sources", "")]
+    return [p for p in wanted if p in site]
+
+
 class SiteState:
     """The last good site, the problems of the last build, and the build epoch."""
 
@@ -63,16 +106,21 @@ class SiteState:
         self.problems: tuple[Problem, ...] = ()
         self.epoch = 0
         self.building = False
+        self.serving = 0
+        """Page requests being answered (the output writer waits for them; timeline.serve)."""
 
     def begin(self) -> None:
         """A rebuild starts: page requests wait for it."""
         with self._cond:
             self.building = True
 
-    def publish(self, files: SiteFiles) -> None:
-        """A rebuild succeeded: serve its files, clear the overlay, tell the pages."""
+    def publish(self, files: SiteFiles, problems: Sequence[Problem] = ()) -> None:
+        """A rebuild succeeded: serve its files, clear the overlay, tell the pages.
+
+        With ``problems``, the files are a good site served again under those problems
+        (a page of the newer build could not be rendered)."""
         with self._cond:
-            self.files, self.problems = files, ()
+            self.files, self.problems = files, tuple(problems)
             self._finish()
 
     def fail(self, problems: Sequence[Problem]) -> None:
@@ -149,6 +197,21 @@ def handle(state: SiteState, raw_path: str, poll_seconds: float = POLL_SECONDS) 
         epoch = state.wait_for_change(seen, poll_seconds)
         return _response(200, json.dumps({"epoch": epoch}).encode(), "application/json")
     files, problems, epoch = state.current()
+    with state._cond:
+        state.serving += 1
+    try:
+        return _answer(files, problems, epoch, raw_path)
+    except TimelineError as exc:  # a page rendered on demand failed (timeline.serve)
+        page = b"<!doctype html><title>Build error</title><body></body>"
+        return _response(500, inject(page, epoch, (*problems, *exc.problems)),
+                         "text/html; charset=utf-8")
+    finally:
+        with state._cond:
+            state.serving -= 1
+
+
+def _answer(files: SiteFiles, problems: tuple[Problem, ...], epoch: int, raw_path: str
+            ) -> Response:
     try:
         rel = site_path(raw_path)
     except UnicodeDecodeError:

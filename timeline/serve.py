@@ -1,35 +1,40 @@
 """``timeline serve``: build, serve from memory, rebuild on every change, reload the pages.
 
 Changes are sorted by kind, and each kind redoes only what it must (Zola's rule):
-an article changed -> read everything again, extract only that article (the others come
-from the in-memory extraction cache), merge and render; a template changed -> render the
-last timeline again, no extraction; timeline.toml changed -> start over. Bursts of file
-events (an editor's atomic save, a git checkout) are debounced into one rebuild.
+an article changed -> read again only the files whose size or mtime moved, extract only
+those (the others come from the in-memory extraction cache), merge, and publish a site
+whose pages are rendered when first asked for; a template changed -> render the last
+timeline again, no reading or extraction; timeline.toml changed -> start over. Bursts of
+file events (an editor's atomic save, a git checkout) are debounced into one rebuild.
+Behind the served site, a writer thread renders every page and writes output/ exactly as
+``timeline build`` would, giving up on a site as soon as a newer one is published.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 import webbrowser
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+import jinja2
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 from watchdog.observers.polling import PollingObserver
 
-from timeline.build import build, make_cache
+from timeline.build import ReadMemo, build_timeline, make_cache, read_documents
 from timeline.config import CONFIG_NAME, Config, load_config
 from timeline.documents import EXTENSIONS
-from timeline.errors import TimelineError
-from timeline.livereload import SiteState, handle
+from timeline.errors import BuildFailed, Problem, TimelineError, problem
+from timeline.livereload import LazySite, SiteState, handle, probe_paths
 from timeline.model import Timeline
 from timeline.output import write_site
-from timeline.render import render_site
-from timeline.theme import load_theme
+from timeline.render import plan_site
+from timeline.theme import Theme, load_theme
 
 log = logging.getLogger(__name__)
 
@@ -89,70 +94,198 @@ class Debouncer:
         self._fire()
 
 
+class ChangeHandler(FileSystemEventHandler):
+    """Turns watchdog events into change kinds for a debouncer."""
+
+    def __init__(self, config: Callable[[], Config], debouncer: Debouncer) -> None:
+        self.config = config
+        self.debouncer = debouncer
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        if event.event_type in ("opened", "closed_no_write"):
+            return
+        for raw in (event.src_path, getattr(event, "dest_path", "")):
+            if raw:
+                kind = change_kind(Path(str(raw)), self.config())
+                if kind is not None:
+                    self.debouncer.add(kind)
+
+
 class DevServer:
-    """The site in memory, rebuilt by change kind."""
+    """The site in memory, rebuilt by change kind; output/ written behind it."""
 
     def __init__(self, config: Config, report: Callable[[str], None] | None = None) -> None:
         self.config = config
         self.state = SiteState()
-        self.cache = make_cache(config)
-        self.timeline: Timeline | None = None
         self.report = report or log.info
+        self.timeline: Timeline | None = None
+        self.retry: set[str] = set()
+        """The change kinds of failed rebuilds, redone by the next one."""
+        self.good: Mapping[str, bytes] = {}
+        """The newest site whose every file rendered (what output/ holds)."""
+        self._start_over()
+        self._generation = 0
+        self._pending: tuple[int, LazySite] | None = None
+        self._wake = threading.Condition()
+        self._writing = False
+        self._closed = False
+        self._writer = threading.Thread(target=self._write_loop, name="timeline-writer",
+                                        daemon=True)
+        self._writer.start()
+        self._observer: Any = None
+        self._watched: dict[Path, Any] = {}
+
+    def _start_over(self) -> None:
+        self.cache = make_cache(self.config)
+        self.memo: ReadMemo = {}
+        self.theme: Theme | None = None
+        self.env: jinja2.Environment | None = None
 
     def rebuild(self, kinds: Iterable[str] = (CONFIG,)) -> bool:
         """Rebuild for these change kinds; True on success. Never raises on bad input."""
-        kinds = set(kinds)
+        kinds = set(kinds) | self.retry
         self.state.begin()
         try:
-            if CONFIG in kinds:
-                self.config = load_config(self.config.site_dir, self.config.config_file)
-                self.cache = make_cache(self.config)
-            if kinds == {THEME} and self.timeline is not None:
-                files = render_site(self.timeline, self.config, load_theme(self.config))
-                warnings: tuple[Any, ...] = ()
-            else:
-                built = build(self.config, cache=self.cache, write=False)
-                self.timeline, files, warnings = built.timeline, built.files, built.warnings
-            self.state.publish(files)
+            site, warnings = self._make_site(kinds)
         except TimelineError as exc:
-            self.state.fail(exc.problems)
-            self.report("\n".join(str(p) for p in exc.problems) +
-                        f"\nrebuild failed ({', '.join(sorted(kinds))}); serving the last good "
-                        "site")
-            return False
+            return self._failed(kinds, exc.problems)
+        except Exception as exc:  # our bug: say so, and keep serving
+            log.exception("rebuild failed")
+            return self._failed(kinds, [problem(None, None, f"internal error: {exc!r}; this "
+                                                "is a bug in timeline, please report it")])
+        finally:
+            self._sync_watches()
+        self.retry = set()
+        self.state.publish(site)
+        self._submit(site)
         for p in warnings:
             self.report(str(p))
-        try:
-            write_site(files, self.config.output_dir)
-        except TimelineError as exc:
-            self.report("\n".join(str(p) for p in exc.problems))
         assert self.timeline is not None
         self.report(f"rebuilt ({', '.join(sorted(kinds))}): {len(self.timeline.events)} events "
                     f"from {len(self.timeline.documents)} documents")
         return True
 
+    def _failed(self, kinds: set[str], problems: Iterable[Problem]) -> bool:
+        self.retry |= kinds
+        shown = tuple(problems)
+        self.state.fail(shown)
+        self.report("\n".join(str(p) for p in shown) + f"\nrebuild failed "
+                    f"({', '.join(sorted(kinds))}); serving the last good site")
+        return False
+
+    def _make_site(self, kinds: set[str]) -> tuple[LazySite, tuple[Problem, ...]]:
+        """The new site for these change kinds; raises TimelineError on bad input."""
+        if CONFIG in kinds:
+            self.config = load_config(self.config.site_dir, self.config.config_file)
+            self._start_over()
+        if THEME in kinds or self.theme is None:
+            self.theme = load_theme(self.config)
+            self.env = self.theme.environment()
+        warnings: tuple[Problem, ...] = ()
+        if kinds != {THEME} or self.timeline is None:
+            timeline = build_timeline(self.config, self.cache,
+                                      read_documents(self.config, self.memo))
+            if any(p.severity == "error" for p in timeline.problems):
+                raise BuildFailed(timeline.problems)
+            self.timeline, warnings = timeline, timeline.problems
+        site = LazySite(plan_site(self.timeline, self.config, self.theme, self.env))
+        if kinds != {CONTENT} or not self.good:
+            for path in probe_paths(site):
+                site[path]
+        return site, warnings
+
+    def _submit(self, site: LazySite) -> None:
+        with self._wake:
+            self._generation += 1
+            self._pending = (self._generation, site)
+            self._wake.notify_all()
+
+    def _write_loop(self) -> None:
+        while True:
+            with self._wake:
+                self._wake.wait_for(lambda: self._pending is not None or self._closed)
+                if self._closed:
+                    return
+                assert self._pending is not None
+                (generation, site), self._pending = self._pending, None
+                self._writing = True
+            try:
+                self._write(generation, site)
+            except Exception:  # our bug: keep serving
+                log.exception("writing the site failed")
+            finally:
+                with self._wake:
+                    self._writing = False
+                    self._wake.notify_all()
+
+    def _write(self, generation: int, site: LazySite) -> None:
+        try:
+            files = site.render_all(stop=self._stop_writing)
+        except TimelineError as exc:  # a page of the new site cannot be rendered
+            with self._wake:
+                if generation == self._generation:
+                    self.retry.add(THEME)
+                    self.state.publish(self.good, exc.problems)
+                    self.report("\n".join(str(p) for p in exc.problems) +
+                                "\nrendering failed; serving the last good site")
+            return
+        if files is None:
+            return
+        self.good = site
+        try:
+            write_site(files, self.config.output_dir)
+        except TimelineError as exc:
+            self.report("\n".join(str(p) for p in exc.problems))
+
+    def _stop_writing(self) -> bool:
+        """Whether the writer should give up its site; it first waits while a rebuild runs
+        or pages are being answered, so that neither shares the CPU with it."""
+        while (self.state.serving or self.state.building) and self._pending is None and \
+                not self._closed:
+            time.sleep(0.005)
+        return self._pending is not None or self._closed
+
+    def wait_written(self, timeout: float = 60.0) -> bool:
+        """Wait until output/ holds the newest site (for tests and benchmarks)."""
+        with self._wake:
+            return self._wake.wait_for(lambda: self._pending is None and not self._writing,
+                                       timeout)
+
     def watch(self, debouncer: Debouncer, poll: bool = False) -> Any:
         """Start watching content/, themes/ and timeline.toml; return the observer."""
-        config = self.config
+        self._observer = PollingObserver(timeout=0.25) if poll else Observer()
+        self._handler = ChangeHandler(lambda: self.config, debouncer)
+        # The site folder itself, not recursively: timeline.toml, and themes/ or content/
+        # appearing (then watched by _sync_watches after the rebuild they cause).
+        self._observer.schedule(self._handler, str(self.config.site_dir), recursive=False)
+        self._sync_watches()
+        self._observer.start()
+        return self._observer
 
-        class Handler(FileSystemEventHandler):
-            def on_any_event(self, event: FileSystemEvent) -> None:
-                if event.event_type in ("opened", "closed_no_write"):
-                    return
-                for raw in (event.src_path, getattr(event, "dest_path", "")):
-                    if raw:
-                        kind = change_kind(Path(str(raw)), config)
-                        if kind is not None:
-                            debouncer.add(kind)
+    def _sync_watches(self) -> None:
+        """Watch the content and theme folders of the current config, as they now exist."""
+        if self._observer is None:
+            return
+        wanted = {d for d in (self.config.content_dir, self.config.site_themes_dir)
+                  if d.is_dir() and d != self.config.site_dir}
+        for folder in set(self._watched) - wanted:
+            self._observer.unschedule(self._watched.pop(folder))
+        for folder in wanted - set(self._watched):
+            try:
+                self._watched[folder] = self._observer.schedule(self._handler, str(folder),
+                                                                recursive=True)
+            except OSError as exc:
+                self.report(f"cannot watch {folder}: {exc}")
 
-        observer = PollingObserver(timeout=0.25) if poll else Observer()
-        handler = Handler()
-        observer.schedule(handler, str(config.site_dir), recursive=False)
-        for folder in (config.content_dir, config.site_themes_dir):
-            if folder.is_dir():
-                observer.schedule(handler, str(folder), recursive=True)
-        observer.start()
-        return observer
+    def close(self, timeout: float = 5.0) -> None:
+        """Stop watching; let a write of output/ that is under way finish."""
+        if self._observer is not None:
+            self._observer.stop()
+            self._observer.join(timeout=2)
+        with self._wake:
+            self._closed = True
+            self._wake.notify_all()
+        self._writer.join(timeout)
 
 
 def make_handler(state: SiteState) -> type[BaseHTTPRequestHandler]:
@@ -162,19 +295,19 @@ def make_handler(state: SiteState) -> type[BaseHTTPRequestHandler]:
         server_version = "timeline-serve"
 
         def do_GET(self) -> None:
-            answer = handle(state, self.path)
-            self.send_response(answer.status)
-            for name, value in answer.headers:
-                self.send_header(name, value)
-            self.end_headers()
-            self.wfile.write(answer.body)
+            self._answer(body=True)
 
         def do_HEAD(self) -> None:
+            self._answer(body=False)
+
+        def _answer(self, body: bool) -> None:
             answer = handle(state, self.path)
             self.send_response(answer.status)
             for name, value in answer.headers:
                 self.send_header(name, value)
             self.end_headers()
+            if body:
+                self.wfile.write(answer.body)
 
         def log_message(self, format: str, *args: Any) -> None:
             log.debug("%s " + format, self.address_string(), *args)
@@ -184,23 +317,25 @@ def make_handler(state: SiteState) -> type[BaseHTTPRequestHandler]:
 
 def serve(config: Config, host: str = "127.0.0.1", port: int = 8000,
           open_browser: bool = False, poll: bool = False,
-          report: Callable[[str], None] | None = None) -> None:
-    """Build, serve on host:port, rebuild on changes, until interrupted."""
+          report: Callable[[str], None] | None = None, delay: float = 0.05) -> None:
+    """Build, serve on host:port, rebuild on changes, until interrupted (Ctrl-C)."""
     server = DevServer(config, report)
-    server.rebuild()
-    debouncer = Debouncer(server.rebuild)
-    observer = server.watch(debouncer, poll)
-    httpd = ThreadingHTTPServer((host, port), make_handler(server.state))
-    httpd.daemon_threads = True
-    url = f"http://{host}:{httpd.server_address[1]}/"
-    server.report(f"serving {config.site_dir} at {url} (Ctrl-C to stop)")
-    if open_browser:
-        webbrowser.open(url)
     try:
+        httpd = ThreadingHTTPServer((host, port), make_handler(server.state))
+    except OSError:
+        server.close()
+        raise
+    httpd.daemon_threads = True
+    try:
+        server.rebuild()
+        server.watch(Debouncer(server.rebuild, delay), poll)
+        url = f"http://{host}:{httpd.server_address[1]}/"
+        server.report(f"serving {config.site_dir} at {url} (Ctrl-C to stop)")
+        if open_browser:
+            webbrowser.open(url)
         httpd.serve_forever(poll_interval=0.2)
     except KeyboardInterrupt:
-        pass
+        server.report("stopped")
     finally:
-        observer.stop()
         httpd.server_close()
-        observer.join(timeout=2)
+        server.close()
