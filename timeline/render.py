@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 import jinja2
 from markdown_it import MarkdownIt
@@ -19,30 +19,17 @@ from timeline.config import Config
 from timeline.dates import MONTH_ABBR, iso_bounds, span_label
 from timeline.errors import ThemeError, problem
 from timeline.export import dumps, salience, timeline_to_json
+from timeline.feeds import timeline_to_atom, timeline_to_sitemap
+from timeline.ical import timeline_to_ics
 from timeline.model import Citation, DateSpan, Document, Event, Precision, Sentence, Timeline
 from timeline.theme import Theme
+from timeline.timelinejs import timeline_to_timelinejs
+from timeline.urls import KEY_EVENTS_PATH, absolute, event_path, source_path
+from timeline.urls import link as _link
 
 SiteFiles = dict[str, bytes]
 MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
                "September", "October", "November", "December")
-
-
-def event_path(event: Event) -> str:
-    """Output path of an event's page."""
-    return f"events/{event.id}/index.html"
-
-
-def source_path(doc_id: str) -> str:
-    """Output path of a source document's page."""
-    return f"sources/{doc_id}/index.html"
-
-
-def _link(path: str) -> str:
-    """A path as a URL: percent-encoded (``#``, ``?`` and ``%`` in file names too), and
-    folder-style for index.html pages. Fragments are appended by the callers."""
-    if path.endswith("index.html"):
-        path = path[: -len("index.html")]
-    return quote(path, safe="/")
 
 
 def date_label(span: DateSpan | None) -> str:
@@ -51,11 +38,19 @@ def date_label(span: DateSpan | None) -> str:
 
 
 def date_attr(span: DateSpan | None) -> str:
-    """A valid ``<time datetime>`` value at the span's precision."""
+    """A valid ``<time datetime>`` value never finer than the text: a year for "early 2022"
+    or a half, a month for a month or season, an ISO week for a week."""
     if span is None:
         return ""
     if span.precision == Precision.DECADE:
         return f"{span.start.year // 10 * 10:04d}"
+    if span.precision <= Precision.HALF:
+        return f"{span.start.year:04d}"
+    if span.precision == Precision.WEEK:
+        year, week, _ = span.start.isocalendar()
+        return f"{year:04d}-W{week:02d}"
+    if span.precision < Precision.WEEK:
+        return f"{span.start.year:04d}-{span.start.month:02d}"
     return iso_bounds(span)[0]
 
 
@@ -98,13 +93,19 @@ def group_events(events: tuple[Event, ...]) -> tuple[_Year, ...]:
     return tuple(years)
 
 
+def select_key_events(events: tuple[Event, ...], minimum: int) -> tuple[Event, ...]:
+    """Events reported by at least ``minimum`` documents, most reported first (stable)."""
+    return tuple(sorted((e for e in events if salience(e) >= minimum), key=lambda e: -salience(e)))
+
+
 class _Renderer:
     """Renders pages with the paths and helpers every template gets."""
 
-    def __init__(self, timeline: Timeline, config: Config, theme: Theme) -> None:
+    def __init__(self, timeline: Timeline, config: Config, theme: Theme,
+                 env: jinja2.Environment | None = None) -> None:
         self.timeline = timeline
         self.config = config
-        self.env = theme.environment()
+        self.env = env or theme.environment()
         self.theme = theme
         self.docs = {d.id: d for d in timeline.documents}
         self.citing: dict[tuple[str, int], list[Event]] = defaultdict(list)
@@ -116,9 +117,19 @@ class _Renderer:
         md = MarkdownIt("commonmark", {"html": config.allow_html, "linkify": False})
         self.inline: Callable[[str], str] = md.renderInline
 
+    def outlets(self, event: Event) -> list[str]:
+        """The outlets that report an event (a document without one counts by its id)."""
+        names = {(self.docs[c.document].source or c.document) if c.document in self.docs
+                 else c.document for c in event.citations}
+        return sorted(names)
+
     def page(self, template: str, path: str, **context: Any) -> bytes:
-        depth = path.count("/")
-        root = "../" * depth
+        # 404.html is served at any address, where relative links would break: it links
+        # absolutely when the public address is known.
+        absolute_root = path == "404.html" and bool(self.config.site_url)
+        root = self.config.site_url if absolute_root else "../" * path.count("/")
+        canonical = absolute(self.config.site_url, path) if (
+            self.config.site_url and path != "404.html") else ""
 
         def url(target: str) -> str:
             return root + _link(target) if target else (root or "./")
@@ -132,7 +143,8 @@ class _Renderer:
             "source_url": lambda doc_id: url(source_path(doc_id)), "docs": self.docs,
             "date_label": date_label, "date_attr": date_attr, "salience": salience,
             "theme_options": self.theme.options, "version": __version__,
-            "timeline": self.timeline, **context,
+            "timeline": self.timeline, "canonical": canonical, "outlets": self.outlets,
+            "key_events_url": url(KEY_EVENTS_PATH), **context,
         }
         try:
             return self.env.get_template(template).render(values).encode("utf-8")
@@ -151,6 +163,10 @@ class _Renderer:
             return Markup(self.inline(s.text))
         return escape(s.text)
 
+    def source_page(self, doc: Document, path: str) -> bytes:
+        return self.page("source.html", path, doc=doc, blocks=self.source_blocks(doc),
+                         extraction=self.timeline.extractions[doc.id])
+
     def source_blocks(self, doc: Document) -> list[dict[str, Any]]:
         extraction = self.timeline.extractions[doc.id]
         blocks: list[dict[str, Any]] = []
@@ -158,32 +174,49 @@ class _Renderer:
             items = list(sentences)
             blocks.append({"heading": items[0].heading and len(items) == 1, "sentences": [
                 {"index": s.index + 1, "line": s.line, "html": self.sentence_html(doc, s),
-                 "events": self.citing.get((doc.id, s.index), [])} for s in items]})
+                 "events": list(dict.fromkeys(self.citing.get((doc.id, s.index), [])))}
+                for s in items]})
         return blocks
 
 
-def render_site(timeline: Timeline, config: Config, theme: Theme) -> SiteFiles:
-    """Every page, asset and export of the site, as bytes keyed by output path."""
-    r = _Renderer(timeline, config, theme)
-    files: SiteFiles = {}
-    key_events = tuple(sorted((e for e in timeline.events
-                               if salience(e) >= config.key_event_sources),
-                              key=lambda e: -salience(e))[:12])
-    files["index.html"] = r.page("index.html", "index.html", years=group_events(timeline.events),
-                                 events=timeline.events, key_events=key_events)
-    for event in timeline.events:
+def plan_site(timeline: Timeline, config: Config, theme: Theme,
+              env: jinja2.Environment | None = None) -> dict[str, Callable[[], bytes]]:
+    """Every output path of the site, each with the function that renders its bytes (the
+    dev server renders a page only when it is asked for; see timeline.serve)."""
+    r = _Renderer(timeline, config, theme, env)
+    plan: dict[str, Callable[[], bytes]] = {}
+    key_events = select_key_events(timeline.events, config.key_event_sources)
+    plan["index.html"] = lambda: r.page("index.html", "index.html",
+                                        years=group_events(timeline.events),
+                                        events=timeline.events, key_events=key_events)
+    plan[KEY_EVENTS_PATH] = lambda: r.page("key.html", KEY_EVENTS_PATH, key_events=key_events)
+    events = timeline.events
+    for i, event in enumerate(events):
         path = event_path(event)
-        files[path] = r.page("event.html", path, event=event)
+        plan[path] = functools.partial(r.page, "event.html", path, event=event,
+                                       previous=events[i - 1] if i > 0 else None,
+                                       next=events[i + 1] if i + 1 < len(events) else None)
     for doc in timeline.documents:
         path = source_path(doc.id)
-        files[path] = r.page("source.html", path, doc=doc, blocks=r.source_blocks(doc),
-                             extraction=timeline.extractions[doc.id])
-    files["404.html"] = r.page("404.html", "404.html")
-    files["events.json"] = dumps(timeline_to_json(timeline, config.title))
-    files[".nojekyll"] = b""
+        plan[path] = functools.partial(r.source_page, doc, path)
+    plan["404.html"] = lambda: r.page("404.html", "404.html")
+    plan["events.json"] = lambda: dumps(timeline_to_json(timeline, config.title))
+    plan["timelinejs.json"] = lambda: dumps(timeline_to_timelinejs(timeline, config))
+    plan["events.ics"] = lambda: timeline_to_ics(timeline, config)
+    plan["feed.xml"] = lambda: timeline_to_atom(timeline, config)
+    if config.site_url:  # a sitemap must list absolute URLs
+        plan["sitemap.xml"] = lambda: timeline_to_sitemap(timeline, config.site_url)
+    plan[".nojekyll"] = lambda: b""
     for rel, source in theme.static_files():
-        files[rel.as_posix()] = source.read_bytes()
-    return files
+        plan[rel.as_posix()] = functools.partial(bytes, source.read_bytes())
+    return plan
 
 
-__all__ = ["MONTH_ABBR", "SiteFiles", "render_site"]
+def render_site(timeline: Timeline, config: Config, theme: Theme,
+                env: jinja2.Environment | None = None) -> SiteFiles:
+    """Every page, asset and export of the site, as bytes keyed by output path."""
+    return {path: make() for path, make in plan_site(timeline, config, theme, env).items()}
+
+
+__all__ = ["MONTH_ABBR", "SiteFiles", "event_path", "plan_site", "render_site",
+           "source_path"]

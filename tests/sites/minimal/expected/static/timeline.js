@@ -37,10 +37,19 @@
   var source = select("Source", values("data-sources"), "All sources");
   var actor = select("Name", values("data-actors").slice(0, 60), "All names");
   var year = select("Year", values("data-year").sort(), "All years");
+  var keyOnly = document.createElement("input");
+  keyOnly.type = "checkbox";
+  var keyMin = parseInt(controls.getAttribute("data-key-sources") || "2", 10);
+  var keyLabel = document.createElement("label");
+  keyLabel.className = "check";
+  keyLabel.appendChild(keyOnly);
+  keyLabel.appendChild(document.createTextNode("Key events only (" + keyMin + "+ sources)"));
+  controls.appendChild(keyLabel);
   var order = document.createElement("button");
   order.type = "button"; order.textContent = "Newest first";
+  order.className = "order";
   order.setAttribute("aria-pressed", "false");
-  field("Order", order);
+  controls.appendChild(order);
   var status = document.createElement("p");
   status.className = "status"; status.setAttribute("role", "status"); status.setAttribute("aria-live", "polite");
   controls.appendChild(status);
@@ -55,13 +64,16 @@
       if (ok && source.value) { ok = ("|" + li.getAttribute("data-sources") + "|").indexOf("|" + source.value + "|") >= 0; }
       if (ok && actor.value) { ok = ("|" + li.getAttribute("data-actors") + "|").indexOf("|" + actor.value + "|") >= 0; }
       if (ok && year.value) { ok = li.getAttribute("data-year") === year.value; }
+      if (ok && keyOnly.checked) { ok = parseInt(li.getAttribute("data-salience") || "0", 10) >= keyMin; }
       li.hidden = !ok;
       if (ok) { shown += 1; }
     });
     Array.prototype.forEach.call(timeline.querySelectorAll("section.period, section.year"), function (sec) {
       sec.hidden = !sec.querySelector("li.event:not([hidden])");
     });
-    status.textContent = shown === events.length ? events.length + " events" : shown + " of " + events.length + " events shown";
+    status.textContent = shown === events.length ? events.length + " events. Keys: j and k move between events, / searches."
+      : shown === 0 ? "No event matches. Clear a filter or the search."
+      : shown + " of " + events.length + " events shown";
   }
   function reverse(node, selector) {
     var kids = Array.prototype.slice.call(node.children).filter(function (c) { return c.matches(selector); });
@@ -73,12 +85,13 @@
     Array.prototype.forEach.call(timeline.querySelectorAll("ol.events"), function (ol) { reverse(ol, "li.event"); });
     var newest = order.getAttribute("aria-pressed") !== "true";
     order.setAttribute("aria-pressed", newest ? "true" : "false");
-    order.textContent = newest ? "Oldest first" : "Newest first";
   });
-  [search, source, actor, year].forEach(function (el) { el.addEventListener("input", apply); el.addEventListener("change", apply); });
+  [search, source, actor, year, keyOnly].forEach(function (el) { el.addEventListener("input", apply); el.addEventListener("change", apply); });
   events.forEach(function (li) { li.tabIndex = -1; });
   document.addEventListener("keydown", function (ev) {
     if (ev.target && /INPUT|SELECT|TEXTAREA|BUTTON/.test(ev.target.tagName)) { return; }
+    if (ev.ctrlKey || ev.metaKey || ev.altKey) { return; }
+    if (ev.key === "/") { search.focus(); ev.preventDefault(); return; }
     if (ev.key !== "j" && ev.key !== "k") { return; }
     var visible = Array.prototype.slice.call(timeline.querySelectorAll("li.event:not([hidden])"))
       .filter(function (li) { return li.offsetParent !== null; });

@@ -1,0 +1,267 @@
+"""The built site in headless Chromium: from file:// and from a subpath server, with no console
+error, failed or outside request; filters and search; axe-core finds no WCAG 2.1 AA violation
+in light and dark; TimelineJS3 loads timelinejs.json; screenshots at 1280 and 375 px.
+
+axe-core and TimelineJS3 come from node_modules (``npm install`` in the repository root);
+without them those tests skip."""
+
+from __future__ import annotations
+
+import functools
+import json
+import shutil
+import threading
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from timeline.build import build, make_cache
+from timeline.config import load_config
+
+REPO = Path(__file__).resolve().parents[2]
+NODE = REPO / "node_modules"
+AXE = NODE / "axe-core" / "axe.min.js"
+TLJS = NODE / "@knight-lab" / "timelinejs" / "dist"
+SHARED_DEVSET = REPO.parent / "shared" / "devset" / "content"
+SITE_URL = "https://example.org/sub/"
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def _build(content: Path, site: Path, out: Path) -> Path:
+    shutil.copytree(content, site / "content")
+    if content == REPO / "content":
+        shutil.copy(REPO / "timeline.toml", site / "timeline.toml")
+    config = load_config(site, output_dir=str(out), site_url=SITE_URL)
+    build(config, cache=make_cache(config, use_disk=False))
+    return out
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture(scope="module", params=["example", "devset"])
+def served(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+           ) -> Iterator[tuple[Path, str]]:
+    """(output folder, its http URL): the site sits at /sub/ of a server for a parent folder."""
+    if request.param == "devset" and not SHARED_DEVSET.is_dir():
+        pytest.skip("../shared/devset is not here (only developers have it)")
+    content = REPO / "content" if request.param == "example" else SHARED_DEVSET
+    folder = tmp_path_factory.mktemp(request.param)
+    root = folder / "www"
+    out = _build(content, folder / "site", root / "sub")
+    handler = functools.partial(_Quiet, directory=str(root))
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    httpd.daemon_threads = True
+    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.1},
+                              daemon=True)
+    thread.start()
+    try:
+        yield out, f"http://127.0.0.1:{httpd.server_address[1]}/sub/"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def _events(out: Path) -> list[dict[str, Any]]:
+    events: list[dict[str, Any]] = json.loads((out / "events.json").read_text())["events"]
+    return events
+
+
+def _pages(out: Path) -> dict[str, str]:
+    """An index, an event, a source and the key-events page (folder paths under the site)."""
+    event = _events(out)[0]
+    return {"index": "", "event": f"events/{event['id']}/",
+            "source": f"sources/{event['sources'][0]['document']}/", "key": "key/"}
+
+
+def _watch_requests(page: Any) -> list[str]:
+    requests: list[str] = []
+    page.on("request", lambda req: requests.append(req.url))
+    return requests
+
+
+@pytest.mark.parametrize("how", ["file", "http"])
+def test_pages_load_cleanly(page: Any, served: tuple[Path, str], how: str) -> None:
+    out, base = served
+    requests = _watch_requests(page)
+    for name, path in _pages(out).items():
+        url = (out / path / "index.html").as_uri() if how == "file" else base + path
+        response = page.goto(url)
+        assert response is None or response.ok, url
+        page.wait_for_load_state("networkidle")  # the icon too, before the next page
+        assert page.locator("main#main").count() == 1, name
+        assert page.locator("link[rel=stylesheet]").count() == 1
+        assert page.evaluate("getComputedStyle(document.body).maxWidth") != "none"  # CSS loaded
+    prefix = out.as_uri() if how == "file" else base
+    assert page.console_errors == []
+    assert page.failed_requests == []
+    assert requests and all(r.startswith(prefix) for r in requests), \
+        [r for r in requests if not r.startswith(prefix)]
+
+
+def test_every_event_is_in_the_html_without_javascript(browser: Any,
+                                                       served: tuple[Path, str]) -> None:
+    out, base = served
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(base)
+        assert page.locator("li.event").count() == len(_events(out))
+        assert page.locator("li.event .when time[datetime]").count() == sum(
+            1 for e in _events(out) if e["date"])
+        assert page.locator("#controls").is_hidden()
+        assert page.locator("a.skip[href='#main']").count() == 1
+    finally:
+        context.close()
+
+
+def _shown(page: Any) -> int:
+    return int(page.evaluate(
+        "document.querySelectorAll('#timeline li.event:not([hidden])').length"))
+
+
+def test_filters_search_order_and_keys(page: Any, served: tuple[Path, str]) -> None:
+    out, base = served
+    events = _events(out)
+    page.goto(base)
+    total = len(events)
+    assert _shown(page) == total
+
+    outlet = page.locator("#controls select").nth(0)
+    options = outlet.locator("option").all_inner_texts()[1:]
+    assert options
+    outlet.select_option(options[0])
+    shown = _shown(page)
+    assert 0 < shown <= total
+    sources = page.eval_on_selector_all("#timeline li.event:not([hidden])",
+                                        "els => els.map(e => e.dataset.sources.split('|'))")
+    assert all(options[0] in s for s in sources)
+    outlet.select_option("")
+    assert _shown(page) == total
+
+    year_select = page.locator("#controls select").nth(2)
+    dated = [e for e in events if e["date"]]
+    year = dated[0]["date"]["start"][:4]
+    year_select.select_option(year)
+    assert _shown(page) == sum(1 for e in dated if e["date"]["start"][:4] == year)
+    year_select.select_option("")
+
+    # the search reads titles and quotes: a rare word of one quote finds that event
+    target = events[len(events) // 2]
+    words = [w.strip(".,;:“”\"'()") for w in target["sources"][0]["quote"].split()]
+    word = max(words, key=len)
+    page.locator("#controls input[type=search]").fill(word)
+    assert page.locator(f"#e-{target['id']}").is_visible()
+    assert 0 < _shown(page) <= total
+    page.locator("#controls input[type=search]").fill("zzqx-no-such-word")
+    assert _shown(page) == 0
+    assert "No event matches" in page.locator("#controls .status").inner_text()
+    page.locator("#controls input[type=search]").fill("")
+
+    page.locator("#controls input[type=checkbox]").check()
+    assert _shown(page) == sum(1 for e in events if e["salience"] >= 2)
+    page.locator("#controls input[type=checkbox]").uncheck()
+
+    first = page.eval_on_selector("#timeline li.event", "e => e.id")
+    toggle = page.get_by_role("button", name="Newest first")
+    toggle.click()
+    assert toggle.get_attribute("aria-pressed") == "true"
+    assert page.eval_on_selector("#timeline li.event", "e => e.id") != first
+    toggle.click()
+    assert toggle.get_attribute("aria-pressed") == "false"
+    assert page.eval_on_selector("#timeline li.event", "e => e.id") == first
+
+    page.locator("h1").click()
+    page.keyboard.press("j")
+    assert page.evaluate("document.activeElement.id") == first
+    page.keyboard.press("j")
+    second = page.evaluate("document.activeElement.id")
+    assert second != first and second.startswith("e-")
+    page.keyboard.press("k")
+    assert page.evaluate("document.activeElement.id") == first
+    assert page.console_errors == []
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_no_wcag21_aa_violations(page: Any, served: tuple[Path, str],
+                                           scheme: str) -> None:
+    if not AXE.is_file():
+        pytest.skip("axe-core is not installed (run npm install in the repository root)")
+    out, base = served
+    page.emulate_media(color_scheme=scheme)
+    found = {}
+    for name, path in _pages(out).items():
+        page.goto(base + path)
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate(
+            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG)
+        found[name] = [(v["id"], [n["target"] for n in v["nodes"][:3]])
+                       for v in result["violations"]]
+        assert result["passes"], name  # axe ran and checked something
+    assert found == {name: [] for name in found}
+
+
+def test_timelinejs3_shows_every_event(page: Any, served: tuple[Path, str],
+                                       artifacts: Path) -> None:
+    if not (TLJS / "js" / "timeline.js").is_file():
+        pytest.skip("@knight-lab/timelinejs is not installed (run npm install)")
+    out, base = served
+    www = out.parent
+    # the whole dist: TimelineJS loads its font css and icons relative to script_path
+    shutil.copytree(TLJS, www / "tljs", dirs_exist_ok=True)
+    (www / "tljs" / "index.html").write_text(
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'><title>TimelineJS</title>"
+        "<link rel='icon' href='data:,'><link rel='stylesheet' href='css/timeline.css'>"
+        "<script src='js/timeline.js'></script></head>"
+        "<body><div id='tl' style='width:1200px;height:700px'></div><script>"
+        "window.tl = new TL.Timeline('tl', '../sub/timelinejs.json',"
+        " {hash_bookmark: false, font: null, script_path: new URL('js/', location.href).href,"
+        " language: 'en'});"
+        "window.tl.on('loaded', function () { window.tlLoaded = true; });"
+        "</script></body></html>", encoding="utf-8")
+    requests = _watch_requests(page)
+    page.goto(base.replace("/sub/", "/tljs/"))
+    page.wait_for_function("window.tlLoaded === true", timeout=20_000)
+    data = json.loads((out / "timelinejs.json").read_text())
+    dated = sum(1 for e in _events(out) if e["date"])
+    assert len(data["events"]) == dated
+    assert page.evaluate("window.tl.config.events.length") == dated
+    assert page.locator(".tl-timemarker").count() == dated
+    assert page.locator(".tl-slide").count() == dated + 1  # and the title slide
+    headline = page.locator(".tl-slide-titleslide .tl-headline-title, "
+                            ".tl-slide-titleslide h2").first.inner_text()
+    assert headline.strip()
+    assert page.console_errors == []
+    assert page.failed_requests == []
+    origin = base.replace("/sub/", "/")
+    assert all(r.startswith((origin, "data:")) for r in requests), requests
+    page.screenshot(path=str(artifacts / f"{_name(out)}-timelinejs.png"))
+
+
+def _name(out: Path) -> str:
+    return out.parent.parent.name.rstrip("0123456789")
+
+
+def test_screenshots_and_narrow_screens(page: Any, served: tuple[Path, str],
+                                        artifacts: Path) -> None:
+    out, base = served
+    name = _name(out)
+    for width in (1280, 375, 360):
+        page.set_viewport_size({"width": width, "height": 900})
+        for label, path in _pages(out).items():
+            page.goto(base + path)
+            overflow = page.evaluate("document.documentElement.scrollWidth")
+            assert overflow <= width, f"{label} is {overflow} px wide at {width} px"
+        if width != 360:
+            page.goto(base)
+            page.screenshot(path=str(artifacts / f"{name}-index-{width}.png"))
+    assert (artifacts / f"{name}-index-375.png").stat().st_size > 1000
+    page.emulate_media(media="print")
+    page.goto(base)
+    assert page.locator("#controls").is_hidden()
+    assert page.locator("li.event").first.is_visible()

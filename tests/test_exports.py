@@ -1,0 +1,237 @@
+"""The exports parsed back: timelinejs.json, events.ics, feed.xml, sitemap.xml, canonical links.
+
+Each is checked against events.json, the export the other tests already trust."""
+
+from __future__ import annotations
+
+import calendar
+import json
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from timeline.build import build, make_cache
+from timeline.config import load_config
+from timeline.ical import escape_text, fold
+
+SITE_URL = "https://example.org/sub/"
+ATOM = "{http://www.w3.org/2005/Atom}"
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+
+FIRST = """---
+title: Harbour notes
+source: Gazette, Ltd; "East"
+published: 2025-03-05
+url: https://example.org/a?x=1&y=2
+---
+Dock workers walked out on 3 March 2025, closing the port; ships waited at anchor \\ offshore.
+
+The new crane arrived in March 2024 after a long delay.
+
+The harbour was founded in 1923 by a group of merchants.
+
+Talks are expected in early 2026.
+"""
+SECOND = """---
+title: Second report
+source: Herald
+published: 2025-03-06
+---
+The port closed on Monday, 3 March 2025, when dock workers walked out.
+"""
+
+
+def _build(make_site: Callable[..., Path], site_url: str | None, name: str = "site") -> Path:
+    site = make_site({"content/a.md": FIRST, "content/b.md": SECOND,
+                      "timeline.toml": 'title = "Port, dispute; log"\n'}, name=name)
+    overrides = {"site_url": site_url} if site_url else {}
+    config = load_config(site, **overrides)
+    build(config, cache=make_cache(config, use_disk=False))
+    return config.output_dir
+
+
+@pytest.fixture
+def out(make_site: Callable[..., Path]) -> Path:
+    return _build(make_site, SITE_URL)
+
+
+def _events(out: Path) -> list[dict[str, Any]]:
+    events: list[dict[str, Any]] = json.loads((out / "events.json").read_text())["events"]
+    return events
+
+
+def _first_day(iso: str) -> date:
+    parts = [int(p) for p in iso.split("-")]
+    return date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
+
+
+def _last_day(iso: str) -> date:
+    parts = [int(p) for p in iso.split("-")]
+    if len(parts) == 3:
+        return date(*parts)
+    month = parts[1] if len(parts) == 2 else 12
+    return date(parts[0], month, calendar.monthrange(parts[0], month)[1])
+
+
+def test_the_sample_has_every_precision(out: Path) -> None:
+    precisions = {e["date"]["precision"] for e in _events(out) if e["date"]}
+    assert {"day", "month", "year"} <= precisions
+    assert any(e["date"]["approximate"] for e in _events(out) if e["date"])
+
+
+def test_timelinejs_dates_are_no_finer_than_known(out: Path) -> None:
+    data = json.loads((out / "timelinejs.json").read_text())
+    assert data["title"]["text"]["headline"] == "Port, dispute; log"
+    dated = [e for e in _events(out) if e["date"]]
+    assert len(data["events"]) == len(dated)
+    slides = {s["unique_id"]: s for s in data["events"]}
+    for event in dated:
+        slide = slides[f"e-{event['id']}"]
+        start, end = event["date"]["start"], event["date"]["end"]
+        keys = ("year", "month", "day")[: len(start.split("-"))]
+        assert slide["start_date"] == dict(zip(keys, map(int, start.split("-")), strict=True))
+        if end != start:
+            end_keys = ("year", "month", "day")[: len(end.split("-"))]
+            assert slide["end_date"] == dict(zip(end_keys, map(int, end.split("-")),
+                                                 strict=True))
+        else:
+            assert "end_date" not in slide
+        assert slide["display_date"] == event["date"]["label"]
+        assert slide["text"]["headline"]
+        assert all(c["quote"].split()[0] in slide["text"]["text"] for c in event["sources"])
+        assert slide["group"] in {"Gazette, Ltd; \"East\"", "Herald"}
+    month = next(s for s in data["events"] if s["display_date"] == "Mar 2024")
+    assert month["start_date"] == {"year": 2024, "month": 3}
+
+
+def _ics_lines(raw: bytes) -> list[str]:
+    text = raw.decode("utf-8")
+    assert text.endswith("\r\n") and "\n" not in text.replace("\r\n", "")
+    physical = text.split("\r\n")[:-1]
+    assert all(len(line.encode("utf-8")) <= 75 for line in physical)
+    return text.replace("\r\n ", "").split("\r\n")[:-1]
+
+
+def _unescape(value: str) -> str:
+    return re.sub(r"\\([\\;,nN])", lambda m: "\n" if m.group(1) in "nN" else m.group(1), value)
+
+
+def test_ics_is_rfc5545(out: Path) -> None:
+    lines = _ics_lines((out / "events.ics").read_bytes())
+    assert lines[0] == "BEGIN:VCALENDAR" and lines[-1] == "END:VCALENDAR"
+    assert "VERSION:2.0" in lines
+    blocks: list[dict[str, str]] = []
+    for line in lines:
+        if line == "BEGIN:VEVENT":
+            blocks.append({})
+        elif blocks and ":" in line and line != "END:VEVENT":
+            name, value = line.split(":", 1)
+            blocks[-1].setdefault(name, value)
+    dated = [e for e in _events(out) if e["date"]]
+    assert len(blocks) == len(dated)
+    by_uid = {b["UID"].split("@")[0]: b for b in blocks}
+    for event in dated:
+        block = by_uid[event["id"]]
+        assert block["UID"] == f"{event['id']}@example.org"
+        first = _first_day(event["date"]["start"])
+        after = _last_day(event["date"]["end"]) + timedelta(days=1)
+        assert block["DTSTART;VALUE=DATE"] == first.strftime("%Y%m%d")
+        assert block["DTEND;VALUE=DATE"] == after.strftime("%Y%m%d")
+        assert _unescape(block["SUMMARY"]) == event["title"]
+        assert block["URL"] == f"{SITE_URL}events/{event['id']}/"
+        # the newest published date, not the clock: the same input gives the same file
+        assert block["DTSTAMP"] == "20250306T000000Z"
+    year = by_uid[next(e["id"] for e in dated if e["date"]["precision"] == "year"
+                       and not e["date"]["approximate"])]
+    assert (year["DTSTART;VALUE=DATE"], year["DTEND;VALUE=DATE"]) == ("19230101", "19240101")
+    month = by_uid[next(e["id"] for e in dated if e["date"]["precision"] == "month")]
+    assert (month["DTSTART;VALUE=DATE"], month["DTEND;VALUE=DATE"]) == ("20240301", "20240401")
+    day = by_uid[next(e["id"] for e in dated if e["date"]["precision"] == "day")]
+    assert "Monday\\, 3 March 2025\\," in day["SUMMARY"]
+    assert "\\; ships" in day["DESCRIPTION"] and "anchor \\\\ offshore" in day["DESCRIPTION"]
+    assert "\\n" in day["DESCRIPTION"]
+    assert "X-WR-CALNAME:Port\\, dispute\\; log" in lines
+
+
+def test_fold_and_escape() -> None:
+    value = "Ünïcödé, “quoted”; " * 12
+    folded = fold("DESCRIPTION:" + escape_text(value + "\nsecond line \\ end"))
+    assert all(len(line.encode()) <= 75 for line in folded.split("\r\n"))
+    assert folded.endswith("\r\n") and folded.count("\r\n ") >= 3
+    unfolded = folded[:-2].replace("\r\n ", "")
+    assert _unescape(unfolded.split(":", 1)[1]) == value + "\nsecond line \\ end"
+    assert escape_text("a,b;c\\d\r\ne") == "a\\,b\\;c\\\\d\\ne"
+
+
+def test_atom_feed_newest_first_with_absolute_links(out: Path) -> None:
+    feed = ET.parse(out / "feed.xml").getroot()
+    assert feed.tag == f"{ATOM}feed"
+    for required in ("id", "title", "updated", "author"):
+        assert feed.find(f"{ATOM}{required}") is not None
+    assert feed.find(f"{ATOM}link[@rel='self']").get("href") == SITE_URL + "feed.xml"
+    entries = feed.findall(f"{ATOM}entry")
+    events = _events(out)
+    assert len(entries) == len(events)
+    by_link = {}
+    for entry in entries:
+        assert entry.findtext(f"{ATOM}id", "").startswith("urn:uuid:")
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT00:00:00Z", entry.findtext(f"{ATOM}updated", ""))
+        href = entry.find(f"{ATOM}link").get("href")
+        assert href.startswith(SITE_URL)
+        content = entry.findtext(f"{ATOM}content", "")
+        assert all(a.startswith(SITE_URL) for a in re.findall(r'href="([^"]+)"', content))
+        by_link[href] = entry
+    starts = [e["date"]["start"] for e in events if e["date"]]
+    order = [next(e["date"]["start"] for e in events
+                  if by_link[f"{SITE_URL}events/{e['id']}/"] is entry) for entry in entries]
+    assert order == sorted(starts, reverse=True)
+    assert len({e.findtext(f"{ATOM}id") for e in entries}) == len(entries)
+
+
+def test_atom_without_site_url_is_relative_with_the_same_ids(
+        out: Path, make_site: Callable[..., Path]) -> None:
+    local = _build(make_site, None, name="local")
+    feed = ET.parse(local / "feed.xml").getroot()
+    assert feed.find(f"{ATOM}link[@rel='self']") is None
+    hrefs = [e.find(f"{ATOM}link").get("href") for e in feed.findall(f"{ATOM}entry")]
+    assert hrefs and all(h.startswith("events/") for h in hrefs)
+    assert all((local / h / "index.html").is_file() for h in hrefs)
+    ids = [e.findtext(f"{ATOM}id") for e in feed.findall(f"{ATOM}entry")]
+    public = ET.parse(out / "feed.xml").getroot()
+    assert ids == [e.findtext(f"{ATOM}id") for e in public.findall(f"{ATOM}entry")]
+    assert not (local / "sitemap.xml").exists()
+    assert "rel=\"canonical\"" not in (local / "index.html").read_text()
+
+
+def test_sitemap_lists_every_page_under_the_site_url(out: Path) -> None:
+    root = ET.parse(out / "sitemap.xml").getroot()
+    locs = [u.findtext(f"{SITEMAP}loc", "") for u in root.findall(f"{SITEMAP}url")]
+    pages = sorted(p.relative_to(out).as_posix() for p in out.rglob("index.html"))
+    assert len(locs) == len(pages) == len(set(locs))
+    for loc in locs:
+        assert loc.startswith(SITE_URL)
+        assert (out / loc[len(SITE_URL):] / "index.html").is_file()
+    assert SITE_URL in locs and f"{SITE_URL}key/" in locs
+
+
+def test_canonical_links_and_an_absolute_404(out: Path) -> None:
+    for page in out.rglob("index.html"):
+        folder = page.parent.relative_to(out).as_posix()
+        expected = SITE_URL + ("" if folder == "." else folder + "/")
+        assert f'<link rel="canonical" href="{expected}">' in page.read_text()
+    missing = (out / "404.html").read_text()
+    assert "canonical" not in missing
+    assert f'href="{SITE_URL}static/style.css"' in missing
+
+
+def test_key_events_page_and_salience(out: Path) -> None:
+    events = _events(out)
+    assert all(e["salience"] == len({s["document"] for s in e["sources"]}) for e in events)
+    key = (out / "key" / "index.html").read_text()
+    for event in events:
+        assert (f"events/{event['id']}/" in key) == (event["salience"] >= 2)

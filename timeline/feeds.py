@@ -1,0 +1,120 @@
+"""The Atom feed (feed.xml, newest event first) and the sitemap (sitemap.xml).
+
+Entry ids are ``urn:uuid:`` names derived from the stable event ids, not URLs: they stay the
+same when the site moves or ``site_url`` is set later, so feed readers never show an entry
+twice. Links are absolute under ``site_url``; without it they are relative to feed.xml
+(RFC 4287 allows relative references, resolved against the feed's own address). A sitemap
+needs absolute URLs, so it is written only when ``site_url`` is set.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from datetime import date
+from xml.sax.saxutils import escape as xml_escape
+from xml.sax.saxutils import quoteattr
+
+from markupsafe import escape
+
+from timeline import __version__
+from timeline.config import Config
+from timeline.dates import span_label
+from timeline.model import Document, Event, Timeline
+from timeline.urls import KEY_EVENTS_PATH, absolute, event_path, link, source_path
+
+ATOM = "http://www.w3.org/2005/Atom"
+SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
+EPOCH = date(1970, 1, 1)
+
+
+def entry_id(event: Event) -> str:
+    """A permanent Atom id for an event: a name-based UUID of its stable id."""
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'timeline:event:' + event.id)}"
+
+
+def _stamp(day: date) -> str:
+    return f"{day.isoformat()}T00:00:00Z"
+
+
+def _href(config: Config, path: str) -> str:
+    return absolute(config.site_url, path) if config.site_url else (link(path) or "./")
+
+
+def _tag(name: str, text: str | None = None, indent: int = 1, **attrs: str) -> str:
+    """One XML element on its own line, text and attribute values escaped."""
+    attributes = "".join(f" {key}={quoteattr(value)}" for key, value in attrs.items())
+    pad = " " * indent
+    if text is None:
+        return f"{pad}<{name}{attributes}/>\n"
+    return f"{pad}<{name}{attributes}>{xml_escape(text)}</{name}>\n"
+
+
+def _content(event: Event, docs: dict[str, Document], config: Config) -> str:
+    parts = [f"<p>{escape(date_text(event))}</p>"]
+    for c in event.citations:
+        doc = docs.get(c.document)
+        name = (doc.source or doc.title) if doc else c.document
+        where = _href(config, source_path(c.document)) + f"#s{c.sentence + 1}"
+        parts.append(f'<blockquote>{escape(c.quote)}</blockquote><p>— <a href="{escape(where)}">'
+                     f"{escape(name)}</a></p>")
+    return "".join(parts)
+
+
+def date_text(event: Event) -> str:
+    """The event's date as the pages show it."""
+    return span_label(event.date) if event.date else "undated"
+
+
+def newest_first(events: Iterable[Event]) -> list[Event]:
+    """Dated events from the latest back, then the undated ones."""
+    listed = list(events)
+    return [e for e in reversed(listed) if e.date] + [e for e in listed if not e.date]
+
+
+def timeline_to_atom(timeline: Timeline, config: Config) -> bytes:
+    """The Atom 1.0 feed of every event, newest first."""
+    docs = {d.id: d for d in timeline.documents}
+    published = {d.id: d.published for d in timeline.documents if d.published}
+    updated = max(published.values(), default=EPOCH)
+    feed_id = uuid.uuid5(uuid.NAMESPACE_URL, "timeline:feed:" + config.title)
+    out = [f'<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="{ATOM}">\n',
+           _tag("id", f"urn:uuid:{feed_id}"), _tag("title", config.title)]
+    if config.description:
+        out.append(_tag("subtitle", config.description))
+    out.append(_tag("updated", _stamp(updated)))
+    if config.site_url:
+        out.append(_tag("link", rel="self", type="application/atom+xml",
+                        href=absolute(config.site_url, "feed.xml")))
+    out += [_tag("link", rel="alternate", type="text/html", href=_href(config, "index.html")),
+            " <author>\n", _tag("name", config.title, 2), " </author>\n",
+            _tag("generator", "timeline", version=__version__)]
+    for event in newest_first(timeline.events):
+        reported = [published[c.document] for c in event.citations if c.document in published]
+        out += [" <entry>\n", _tag("id", entry_id(event), 2), _tag("title", event.title, 2),
+                _tag("updated", _stamp(max(reported, default=updated)), 2),
+                _tag("link", None, 2, rel="alternate", type="text/html",
+                     href=_href(config, event_path(event))),
+                _tag("summary", f"{date_text(event)}: {event.summary}", 2),
+                _tag("content", _content(event, docs, config), 2, type="html"),
+                " </entry>\n"]
+    out.append("</feed>\n")
+    return "".join(out).encode("utf-8")
+
+
+def sitemap_paths(timeline: Timeline) -> list[str]:
+    """Every HTML page of the site except 404.html."""
+    return (["index.html", KEY_EVENTS_PATH] + [event_path(e) for e in timeline.events]
+            + [source_path(d.id) for d in timeline.documents])
+
+
+def timeline_to_sitemap(timeline: Timeline, site_url: str) -> bytes:
+    """sitemap.xml with the absolute URL of every page under ``site_url``."""
+    out = [f'<?xml version="1.0" encoding="utf-8"?>\n<urlset xmlns="{SITEMAP}">\n']
+    for path in sitemap_paths(timeline):
+        out += [" <url>\n", _tag("loc", absolute(site_url, path), 2), " </url>\n"]
+    out.append("</urlset>\n")
+    return "".join(out).encode("utf-8")
+
+
+__all__ = ["entry_id", "timeline_to_atom", "timeline_to_sitemap"]

@@ -1,0 +1,91 @@
+"""The timelinejs.json export: Knight Lab TimelineJS3's JSON format, dates never finer than known.
+
+TimelineJS needs a start date on every slide, so undated events are left out of this export
+(they stay in events.json and on the pages).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from markupsafe import escape
+
+from timeline.config import Config
+from timeline.dates import iso_bounds, span_label
+from timeline.export import salience
+from timeline.model import DateSpan, Document, Event, Timeline
+from timeline.urls import absolute, event_path, link, source_path
+
+
+def tl_date(iso: str) -> dict[str, int]:
+    """``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` as a TimelineJS date object of that precision."""
+    parts = [int(p) for p in iso.split("-")]
+    return dict(zip(("year", "month", "day"), parts, strict=False))
+
+
+def tl_dates(span: DateSpan) -> dict[str, Any]:
+    """``start_date`` and, for a range, ``end_date``; with the honest label as display_date."""
+    start, end = iso_bounds(span)
+    dates: dict[str, Any] = {"start_date": tl_date(start)}
+    if end != start:
+        dates["end_date"] = tl_date(end)
+    dates["display_date"] = span_label(span)
+    return dates
+
+
+def group_of(event: Event, docs: dict[str, Document]) -> str | None:
+    """The outlet of the first citation, else that document's first tag."""
+    for c in event.citations:
+        doc = docs.get(c.document)
+        if doc is not None and doc.source:
+            return doc.source
+    for c in event.citations:
+        doc = docs.get(c.document)
+        if doc is not None and doc.tags:
+            return doc.tags[0]
+    return None
+
+
+def slide_text(event: Event, docs: dict[str, Document], base: str) -> str:
+    """The slide body: every citation's quote and source, and a link to the event page."""
+    parts = []
+    for c in event.citations:
+        doc = docs.get(c.document)
+        name = (doc.source or doc.title) if doc else c.document
+        source = f'{base}{link(source_path(c.document))}#s{c.sentence + 1}'
+        parts.append(f"<blockquote>{escape(c.quote)}</blockquote>"
+                     f'<p>— <a href="{escape(source)}">{escape(name)}</a></p>')
+    count = salience(event)
+    parts.append(f'<p><a href="{escape(base + link(event_path(event)))}">'
+                 f"{count} source{'s' if count != 1 else ''}: the entry on the site</a></p>")
+    return "".join(parts)
+
+
+def timeline_to_timelinejs(timeline: Timeline, config: Config) -> dict[str, Any]:
+    """The TimelineJS3 document: a title slide and one slide per dated event."""
+    docs = {d.id: d for d in timeline.documents}
+    base = absolute(config.site_url, "") if config.site_url else ""
+    events = []
+    for event in timeline.events:
+        if event.date is None:
+            continue
+        slide: dict[str, Any] = {
+            **tl_dates(event.date),
+            "text": {"headline": str(escape(event.title)),
+                     "text": slide_text(event, docs, base)},
+            "unique_id": f"e-{event.id}",
+        }
+        group = group_of(event, docs)
+        if group:
+            slide["group"] = group
+        events.append(slide)
+    dated = len(events)
+    intro = f"{dated} dated events from {len(timeline.documents)} documents."
+    if config.description:
+        intro = f"{escape(config.description)} {intro}"
+    return {"title": {"text": {"headline": str(escape(config.title)), "text": f"<p>{intro}</p>"},
+                      "unique_id": "title"},
+            "events": events}
+
+
+__all__ = ["timeline_to_timelinejs"]

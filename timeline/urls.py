@@ -1,0 +1,35 @@
+"""Where each page lives in output/, and its URL: relative inside the site, absolute under
+``site_url`` where a format needs one (sitemap, feed, canonical links)."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from timeline.model import Event
+
+
+def event_path(event: Event) -> str:
+    """Output path of an event's page."""
+    return f"events/{event.id}/index.html"
+
+
+def source_path(doc_id: str) -> str:
+    """Output path of a source document's page."""
+    return f"sources/{doc_id}/index.html"
+
+
+KEY_EVENTS_PATH = "key/index.html"
+"""Output path of the key-events page."""
+
+
+def link(path: str) -> str:
+    """A path as a URL: percent-encoded (``#``, ``?`` and ``%`` in file names too), and
+    folder-style for index.html pages. Fragments are appended by the callers."""
+    if path.endswith("index.html"):
+        path = path[: -len("index.html")]
+    return quote(path, safe="/")
+
+
+def absolute(site_url: str, path: str) -> str:
+    """The public URL of an output path; ``site_url`` ends with ``/`` (config ensures it)."""
+    return site_url + link(path)
