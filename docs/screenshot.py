@@ -24,7 +24,6 @@ def main() -> None:
         browser = p.chromium.launch(executable_path=browser_path, args=["--no-sandbox"])
         page = browser.new_page(viewport={"width": 1100, "height": 900})
         page.goto(index.as_uri())
-        page.evaluate("document.querySelector('#y2022').scrollIntoView()")
         page.screenshot(path=str(ROOT / "docs" / "screenshot.png"))
         browser.close()
 
