@@ -42,6 +42,7 @@ FUTURE_CUES = re.compile(
     r"\b(?:will|shall|won't|'ll|would|to be held|(?:(?:is|are|was|were)\s+)?(?<!had\sbeen\s)"
     r"(?:expected|scheduled|due|set|slated|going|planning|planned|poised|likely|ready|about)\s+"
     r"to|"
+    r"(?:set|slated|due|planned|expected|pencilled\s+in)\s+(?:for|on)|"
     r"(?:is|are)\s+to|plans?\s+to|intends?\s+to|aims?\s+to|as\s+soon\s+as|"
     r"(?<!had\sbeen\s)scheduled|upcoming|forthcoming|next|until|till|as\s+early\s+as|"
     r"no\s+later\s+than|(?-i:(?:meet|begin|resume|leave|arrive|"
