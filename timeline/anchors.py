@@ -17,6 +17,7 @@ from timeline import dates
 from timeline.config import DateConfig
 from timeline.lexicon import FUTURE_CUES, PAST_CUES
 from timeline.model import DateSpan, Precision, ResolvedBy, TimexType
+from timeline.regex_starts import Scanner
 
 _FIXED_BASE = datetime(2000, 6, 15)  # a leap year, so "29 February" parses without a year
 
@@ -106,20 +107,30 @@ def parse_calendar(text: str, settings: Settings) -> tuple[date, str] | None:
 
 # --- small helpers ---------------------------------------------------------------------------
 
+_CUES = Scanner([FUTURE_CUES, PAST_CUES], r"\b", 7)
+
+
+@functools.lru_cache(maxsize=256)
+def _cues(text: str) -> tuple[tuple[str, int, int], ...]:
+    """(tense, start, end) of a sentence's verb cues: the future ones first, each tense in
+    the order of the text. Memoised, as a sentence often has several expressions to date."""
+    found = _CUES.matches(text)
+    return tuple((tense, match.start(), match.end()) for order, tense in enumerate(
+        ("future", "past")) for cue, match in found if cue == order)
+
+
 def tense_near(text: str, start: int, end: int) -> str | None:
     """'future' or 'past' from the nearest verb cue outside the expression, else None."""
     best: tuple[int, str] | None = None
-    for kind, cues in (("future", FUTURE_CUES), ("past", PAST_CUES)):
-        for match in cues.finditer(text):
-            if match.start() < end and start < match.end():
-                continue
-            # English puts the verb before its time adverbial ("will meet on Friday", "said
-            # Friday"), so a cue after the expression counts as twice as far.
-            distance = start - match.end() if match.end() <= start else 2 * (
-                match.start() - end) + 10
-            distance += 0 if kind == "future" else 1
-            if best is None or distance < best[0]:
-                best = (distance, kind)
+    for kind, cue_start, cue_end in _cues(text):
+        if cue_start < end and start < cue_end:
+            continue
+        # English puts the verb before its time adverbial ("will meet on Friday", "said
+        # Friday"), so a cue after the expression counts as twice as far.
+        distance = start - cue_end if cue_end <= start else 2 * (cue_start - end) + 10
+        distance += 0 if kind == "future" else 1
+        if best is None or distance < best[0]:
+            best = (distance, kind)
     return best[1] if best else None
 
 

@@ -14,9 +14,14 @@ SEASON_NAMES = {"SP": "spring", "SU": "summer", "FA": "autumn", "WI": "winter"}
 MIN_YEAR, MAX_YEAR = 1, 9999
 
 
+_MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
 def last_day(year: int, month: int) -> int:
     """Number of days in a month."""
-    return calendar.monthrange(year, month)[1]
+    if not 1 <= month <= 12:
+        return calendar.monthrange(year, month)[1]  # raises calendar's own error
+    return 29 if month == 2 and calendar.isleap(year) else _MONTH_DAYS[month - 1]
 
 
 def day_span(day: date) -> DateSpan:

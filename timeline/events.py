@@ -37,6 +37,15 @@ def is_furniture(text: str) -> bool:
     return bool(FURNITURE.match(text.strip(" -•*\t")))
 
 
+_NAME = re.compile(r"[A-ZÀ-ÞČŠŽ][\w’'.-]*(?:\s+(?:of\s+|de\s+|al-)?[A-ZÀ-ÞČŠŽ][\w’'-]*)*")
+_POSSESSIVE = re.compile(r"(?<=\w)[’']s\b\s*")
+# A capital after a word, comma, semicolon or bracket and a space. The look-behind comes
+# after the capital so that the search can skip to capitals (the same matches, faster).
+_INNER_CAPITAL = re.compile(r"([A-ZÀ-ÞČŠŽ](?<=[\w,;)]\s[A-ZÀ-ÞČŠŽ])[\w-]+)")
+_ORDINARY_ENDINGS = ("ing", "ed", "ly", "tion", "ment", "ness", "ity", "ous", "ive", "ation",
+                     "ance", "ence")
+
+
 def proper_names(text: str, known: frozenset[str] = frozenset()) -> list[str]:
     """Capitalised word sequences that are not sentence openers, months or weekdays.
 
@@ -45,14 +54,12 @@ def proper_names(text: str, known: frozenset[str] = frozenset()) -> list[str]:
     another capitalised word: "Dock workers" is not a name, "Sergei Shoigu" is.
     """
     names: list[str] = []
-    words = re.finditer(r"[A-ZÀ-ÞČŠŽ][\w’'.-]*(?:\s+(?:of\s+|de\s+|al-)?[A-ZÀ-ÞČŠŽ][\w’'-]*)*",
-                        text)
-    for match in words:
-        parts = re.split(r"(?<=\w)[’']s\b\s*", match.group(0))
-        opening = match.start() == 0 or text[:match.start()].rstrip()[-1:] in ".!?\"“-–—•:("
+    for match in _NAME.finditer(text):
+        words = match.group(0)
+        parts = _POSSESSIVE.split(words) if "'" in words or "’" in words else [words]
         for n, part in enumerate(parts):
             tokens = [t.rstrip(".’'-") for t in part.split()]
-            if n == 0 and opening and tokens and (_ordinary(tokens[0]) or (
+            if n == 0 and tokens and _opens(text, match.start()) and (_ordinary(tokens[0]) or (
                     len(tokens) == 1 and known and tokens[0] not in known)):
                 tokens = tokens[1:]
             tokens = [t for t in tokens if t.lower() not in _CALENDAR]
@@ -62,11 +69,19 @@ def proper_names(text: str, known: frozenset[str] = frozenset()) -> list[str]:
     return names
 
 
+def _opens(text: str, start: int) -> bool:
+    """True when the text from ``start`` opens a sentence, a quote or a clause."""
+    before = start
+    while before and text[before - 1].isspace():
+        before -= 1
+    return start == 0 or text[before - 1:before] in ".!?\"“-–—•:("
+
+
 def known_names(sentences: Sequence[Sentence]) -> frozenset[str]:
     """Words written with a capital inside sentences (not at their start)."""
     found: set[str] = set()
     for s in sentences:
-        for match in re.finditer(r"(?<=[\w,;)]\s)([A-ZÀ-ÞČŠŽ][\w-]+)", s.text):
+        for match in _INNER_CAPITAL.finditer(s.text):
             found.add(match.group(1))
     return frozenset(found)
 
@@ -74,8 +89,7 @@ def known_names(sentences: Sequence[Sentence]) -> frozenset[str]:
 def _ordinary(word: str) -> bool:
     """A capitalised sentence opener that is an ordinary word, not a name."""
     low = word.lower()
-    return low in _STOP or low in _OPENERS or bool(
-        re.search(r"(?:ing|ed|ly|tion|ment|ness|ity|ous|ive|ation|ance|ence)$", low))
+    return low in _STOP or low in _OPENERS or low.endswith(_ORDINARY_ENDINGS)
 
 
 _OPENERS = frozenset("""
@@ -90,20 +104,23 @@ nov dec today yesterday tomorrow
 """.split())
 
 
+_DATE_LEAD = re.compile(r"\s*(?:[-–—•*]\s*)?(?:(?:on|in|at|by|during|since|from|as\s+of)\s+)?",
+                        re.IGNORECASE)
+_DATE_TAIL = re.compile(r"\s*[.!]?\s*")
+_DATE_PREPOSITION = re.compile(r"[\s,]*(?:\b(?:on|in|at|by|during|since|from)\s+(?:the\s+)?)?$",
+                               re.IGNORECASE)
+
+
 def _strip_date(text: str, mention: Mention, offset: int) -> str:
     """Drop the dating expression (and its preposition) when it opens or closes the text."""
     start, end = mention.start - offset, mention.end - offset
     if not (0 <= start <= end <= len(text)):
         return text
     before, after = text[:start], text[end:]
-    lead = re.fullmatch(r"\s*(?:[-–—•*]\s*)?(?:(?:on|in|at|by|during|since|from|as\s+of)\s+)?",
-                        before, re.IGNORECASE)
-    if lead:
+    if _DATE_LEAD.fullmatch(before):
         return after.lstrip(" ,")
-    if re.fullmatch(r"\s*[.!]?\s*", after):
-        before = re.sub(r"[\s,]*(?:\b(?:on|in|at|by|during|since|from)\s+(?:the\s+)?)?$", "",
-                        before, flags=re.IGNORECASE)
-        return before + after.strip()
+    if _DATE_TAIL.fullmatch(after):
+        return _DATE_PREPOSITION.sub("", before) + after.strip()
     return text
 
 
@@ -113,11 +130,14 @@ def make_title(text: str, mention: Mention | None = None, offset: int = 0) -> st
     if mention is not None:
         title = _strip_date(title, mention, offset)
     for _ in range(2):
+        before = title
         title = _LEAD_IN.sub("", title)
         title = _ACCORDING.sub("", title)
         trimmed = _ATTRIBUTION.sub("", title)
         if len(trimmed) >= 25:
             title = trimmed
+        if title == before:  # the second round would change nothing either
+            break
     title = title.strip(" ,;:-–—•*\"“”'").rstrip(".")
     title = title.strip()
     if len(title) > TITLE_MAX:
@@ -133,8 +153,11 @@ def make_title(text: str, mention: Mention | None = None, offset: int = 0) -> st
     return title
 
 
+_WORD = re.compile(r"[A-Za-z][\w'-]+")
+
+
 def _content_words(text: str) -> list[str]:
-    return [w for w in re.findall(r"[A-Za-z][\w'-]+", text.lower()) if w not in _STOP
+    return [w for w in _WORD.findall(text.lower()) if w not in _STOP
             and w not in _CALENDAR]
 
 
@@ -222,7 +245,9 @@ def extract_events(doc: Document, sentences: Sequence[Sentence],
     events: list[Event] = []
     known = known_names(sentences)
     for s in sentences:
-        dating = _dating(by_sentence.get(s.index, []))
+        if s.index not in by_sentence:
+            continue
+        dating = _dating(by_sentence[s.index])
         if not dating or is_furniture(s.text):
             continue
         for mention, start, end in _clauses(s, dating):

@@ -19,6 +19,7 @@ from timeline.lexicon import (
     WEEKDAY_FULL,
     YEAR,
 )
+from timeline.regex_starts import Scanner
 
 MONTH_FULL = ("(?:January|February|March|April|May|June|July|August|September|October|"
               "November|December|JANUARY|FEBRUARY|MARCH|APRIL|MAY|JUNE|JULY|AUGUST|SEPTEMBER|"
@@ -46,7 +47,8 @@ class Candidate:
 
 # Every expression starts at the start of a word; saying so first lets the engine skip the
 # other positions cheaply (several times faster on long sentences).
-RULES: list[tuple[str, re.Pattern[str]]] = [(name, re.compile(r"(?<!\w)(?:" + pattern + ")"))
+_WORD_START = r"(?<!\w)"
+RULES: list[tuple[str, re.Pattern[str]]] = [(name, re.compile(_WORD_START + "(?:" + pattern + ")"))
                                            for name, pattern in [
     ("iso", rf"\b(?P<y>{YEAR})-(?P<m>0[1-9]|1[0-2])-(?P<d>0[1-9]|[12]\d|3[01])"
             r"(?:T(?P<hh>[01]\d|2[0-3]):(?P<mm>[0-5]\d)(?::\d\d)?)?\b(?![-/]\d)"),
@@ -155,8 +157,9 @@ _UNITS_HINT = ("second", "minute", "hour", "day", "night", "week", "month", "qua
 _MONTHS_HINT = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov",
                 "dec")
 # A cheap test per rule: lower-case words one of which a sentence must hold (or a digit)
-# for the rule to match, so that the rule's much slower pattern is not run on the others.
-# Each must accept everything its rule accepts.
+# for the rule to count in it. Each must accept everything its rule accepts. (They were
+# there to save running the rule's slower pattern; now that the scanner tries a rule only
+# where it can start, a hint is asked only once the rule has matched in the sentence.)
 _HINTS: dict[str, tuple[str, ...]] = {
     "iso": (_DIGIT,), "numeric": (_DIGIT,), "dmy": _MONTHS_HINT, "mdy": _MONTHS_HINT,
     "month_or": _MONTHS_HINT, "month_year": _MONTHS_HINT, "month": _MONTHS_HINT,
@@ -179,9 +182,10 @@ _HINTS: dict[str, tuple[str, ...]] = {
     "set": ("every", "each", "per", "ly", "once", "twice", "times", "-to-", "-on-"),
     "duration": _UNITS_HINT, "before": ("days", "weeks", "months", "hours"),
 }
-_ANY_DIGIT = re.compile(r"\d")
-_HINT_WORDS = frozenset(word for words in _HINTS.values() for word in words if word != _DIGIT)
-_HINT_SETS = {name: frozenset(words) for name, words in _HINTS.items()}
+_RULE_HINTS = [re.compile("|".join(r"\d" if word == _DIGIT else re.escape(word)
+                                   for word in _HINTS[name])) if name in _HINTS else None
+               for name, _ in RULES]
+"""Each rule's hint as one pattern, searched for in the lower-cased sentence."""
 
 
 _PREPOSITIONS = re.compile(
@@ -199,6 +203,10 @@ _AMOUNT_BEFORE = re.compile(r"(?:[$€£¥]|US\$|\b(?:about|some|nearly|over|tha
                             r"page|pp?\.|Nos?\.|#|top|all|the\s+first|of\s+the)\s*)$")
 
 
+_UNIT_AFTER = re.compile(r"\s*(?:%|percent|per\s+cent|million|billion|bn|m\b|km|kg|mw)", re.I)
+_YEAR_PREPOSITION = re.compile(r"\b(?:in|since|of|the)\s*$")
+
+
 def _ambiguous_month(text: str, c: Candidate) -> bool:
     """"May" and "March" alone are a modal and a verb unless a preposition comes first."""
     month = c.get("m")
@@ -214,11 +222,9 @@ def _count_not_year(text: str, c: Candidate) -> bool:
         return False
     after = text[c.end:c.end + 40]
     before = text[max(0, c.start - 24):c.start]
-    if re.match(r"\s*(?:%|percent|per\s+cent|million|billion|bn|m\b|km|kg|mw)", after, re.I):
+    if _UNIT_AFTER.match(after) or _AMOUNT_BEFORE.search(before):
         return True
-    if _AMOUNT_BEFORE.search(before):
-        return True
-    return bool(_COUNT_NOUN.match(after)) and not re.search(r"\b(?:in|since|of|the)\s*$", before)
+    return bool(_COUNT_NOUN.match(after)) and not _YEAR_PREPOSITION.search(before)
 
 
 _FUNCTION_WORDS = {"in", "on", "by", "since", "during", "this", "last", "next", "the", "early",
@@ -284,6 +290,11 @@ _AMOUNT_THEN_WORDS = re.compile(
     r"eight|nine|ten)(?:\s+[a-z]+){0,2}\s+$", re.IGNORECASE)
 
 
+_OLD = re.compile(r"\s+old\b")
+_OF = re.compile(r"\s+of\b")
+_LOWER_WORD = re.compile(r"\s+[a-z]")
+
+
 def _not_a_length(text: str, c: Candidate) -> bool:
     """Numbers with a unit that are no length of time: ages ("52 years old"), rates ("$2
     million a year", "24 hours a day"), fractions ("three-quarters of"), ordinals ("a second
@@ -293,12 +304,12 @@ def _not_a_length(text: str, c: Candidate) -> bool:
     after = text[c.end:c.end + 12]
     unit = c.get("u").lower()
     count = c.get("n").lower()
-    if re.match(r"\s+old\b", after):
+    if _OLD.match(after):
         return True
-    if unit.startswith("quarter") and (re.match(r"\s+of\b", after) or "-" in text[c.start:c.end]):
+    if unit.startswith("quarter") and (_OF.match(after) or "-" in text[c.start:c.end]):
         return True
     if count in ("a", "an"):
-        if unit == "second" and re.match(r"\s+[a-z]", after):
+        if unit == "second" and _LOWER_WORD.match(after):
             return True
         return bool(_AMOUNT_THEN_WORDS.search(text[max(0, c.start - 40):c.start]))
     return False
@@ -319,53 +330,70 @@ def _discourse_now(text: str, c: Candidate) -> bool:
         " \"'“‘`") and text[c.end:c.end + 1] == ","
 
 
+_PERIOD_BEFORE = re.compile(r"\b(?:for|within|in|over|after|take|takes|took|lasted)\s+$", re.I)
+
+
 def _unit_not_period(text: str, c: Candidate) -> bool:
     """A bare plural unit is a length of time only after "for", "within", "in", "over"..."""
     if c.rule != "units":
         return False
-    return not re.search(r"\b(?:for|within|in|over|after|take|takes|took|lasted)\s+$",
-                         text[max(0, c.start - 8):c.start], re.I)
+    return not _PERIOD_BEFORE.search(text[max(0, c.start - 8):c.start])
 
 
-FILTERS: list[tuple[str, Callable[[str, Candidate], bool]]] = [
-    ("bare-unit-not-period", _unit_not_period),
-    ("discourse-now", _discourse_now),
-    ("title-or-idiom", _title_or_idiom),
-    ("age-rate-fraction-ordinal", _not_a_length),
-    ("frequency-adjective", _attributive_frequency),
-    ("year-of-the-name", _named_year),
-    ("modal-may-and-verb-march", _ambiguous_month),
-    ("count-not-year", _count_not_year),
-    ("season-word-not-season", _weak_season),
-    ("quarter-word-not-quarter", _weak_quarter),
-    ("weekday-in-name", _weekday_in_name),
+FILTERS: list[tuple[str, tuple[str, ...], Callable[[str, Candidate], bool]]] = [
+    # name, the rules it judges (it passes every other rule's candidates), the filter
+    ("bare-unit-not-period", ("units",), _unit_not_period),
+    ("discourse-now", ("deictic",), _discourse_now),
+    ("title-or-idiom", ("rel_unit", "time"), _title_or_idiom),
+    ("age-rate-fraction-ordinal", ("duration",), _not_a_length),
+    ("frequency-adjective", ("set",), _attributive_frequency),
+    ("year-of-the-name", ("rel_unit",), _named_year),
+    ("modal-may-and-verb-march", ("month",), _ambiguous_month),
+    ("count-not-year", ("year",), _count_not_year),
+    ("season-word-not-season", ("season",), _weak_season),
+    ("quarter-word-not-quarter", ("quarter",), _weak_quarter),
+    ("weekday-in-name", ("weekday",), _weekday_in_name),
 ]
+_FILTERS_FOR = {rule: tuple(reject for _, rules, reject in FILTERS if rule in rules)
+                for rule, _ in RULES}
+
+
+# Each rule is tried only where a word can start and the next few characters fit it
+# (regex_starts.py), instead of each rule's finditer trying every position of the sentence:
+# the same matches, found several times faster.
+_SCANNER = Scanner([pattern for _, pattern in RULES], _WORD_START, 7)
 
 
 def find_candidates(text: str) -> list[Candidate]:
     """Every rule's matches, longest first without overlaps, then the trap filters."""
+    lowered: list[str] = []  # the sentence in lower case, once a hint needs it
+
+    def hinted(order: int) -> bool:
+        hint = _RULE_HINTS[order]
+        if hint is None:
+            return True
+        if not lowered:
+            lowered.append(text.lower())
+        return hint.search(lowered[0]) is not None
+
+    matches = _SCANNER.matches(text, hinted)
+    if not matches:
+        return []
     found: list[tuple[int, int, int, Candidate]] = []
-    lower = text.lower()
-    present = {word for word in _HINT_WORDS if word in lower}
-    if _ANY_DIGIT.search(text):
-        present.add(_DIGIT)
-    for order, (name, pattern) in enumerate(RULES):
-        hint = _HINT_SETS.get(name)
-        if hint is not None and hint.isdisjoint(present):
-            continue
-        for match in pattern.finditer(text):
-            start, end = match.span()
-            while end > start and text[end - 1] in " ,-–":
-                end -= 1
-            if end > start:
-                groups = {k: v for k, v in match.groupdict().items() if v}
-                found.append((start, -(end - start), order, Candidate(name, start, end, groups)))
+    for order, match in matches:
+        start, end = match.span()
+        while end > start and text[end - 1] in " ,-–":
+            end -= 1
+        if end > start:
+            groups = {k: v for k, v in match.groupdict().items() if v}
+            found.append((start, -(end - start), order,
+                          Candidate(RULES[order][0], start, end, groups)))
     found.sort(key=lambda item: (item[1], item[0], item[2]))
     taken: list[Candidate] = []
     for _, _, _, cand in found:
         if any(cand.start < t.end and t.start < cand.end for t in taken):
             continue
-        if any(reject(text, cand) for _, reject in FILTERS):
+        if any(reject(text, cand) for reject in _FILTERS_FOR[cand.rule]):
             continue
         taken.append(cand)
     taken.sort(key=lambda c: c.start)

@@ -114,7 +114,7 @@ def _month(c: Candidate, ctx: Context) -> Result | None:
         return unresolved("DATE", f"XXXX-{month:02d}", "no year, and the document has no date")
     tense = {"last": "past", "past": "past", "previous": "past", "prior": "past",
              "next": "future", "coming": "future", "following": "future"}.get(
-        rel, tense_near(ctx.text, c.start, c.end))
+        rel) or tense_near(ctx.text, c.start, c.end)
     if rel == "last":
         year = ctx.anchor.year - (0 if month < ctx.anchor.month else 1)
         span = dates.month_span(year, month)

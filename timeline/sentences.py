@@ -26,9 +26,16 @@ _BULLET = re.compile(r"[ \t]*(?:[-*+•·]|\d{1,3}[.)])[ \t]+")
 _HEADING = re.compile(r"[ \t]*#{1,6}[ \t]+")
 # A sentence ends at . ! ? or an ellipsis, plus closing quotes or brackets, then space
 # (or directly a capitalised word, for run-together text like "yesterday.China").
-_END = re.compile(r"(?:[.!?]+|…)[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9À-Þ]|\s*$)"
-                  r"|(?<=[a-z]{2})\.(?=[A-Z][a-z])")
+# Written to start with the end mark itself, so that the search skips to end marks; the
+# look-behinds then tell which one it was. It matches what this matches:
+# (?:[.!?]+|…)[closers]*(?=<space, then a capital>|\s*$)|(?<=[a-z]{2})\.(?=[A-Z][a-z])
+_END = re.compile(r"[.!?…](?:(?<=[.!?])[.!?]*[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9À-Þ]|\s*$)"
+                  r"|(?<=…)[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9À-Þ]|\s*$)"
+                  r"|(?<=[a-z]{2}\.)(?=[A-Z][a-z]))")
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.']*)\.$")
+_INITIAL = re.compile(r"[a-z]")
+_DOTTED = re.compile(r"(?:[a-z]\.)+[a-z]")
+_WORD_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz.'")
 
 
 def _blocks(body: str) -> Iterator[tuple[int, int, bool]]:
@@ -85,14 +92,19 @@ def _continues(previous: str, text: str) -> bool:
 
 def _keeps_going(text: str, dot: int, after: str) -> bool:
     """True when the full stop at ``dot`` belongs to an abbreviation or an initial."""
-    match = _WORD_BEFORE.search(text, 0, dot + 1)
+    # Only the run of letters, dots and apostrophes just before the dot can take part:
+    # searching from its start finds what a search from 0 finds, without rescanning the text.
+    run = dot
+    while run > 0 and text[run - 1] in _WORD_CHARS:
+        run -= 1
+    match = _WORD_BEFORE.search(text, run, dot + 1)
     if not match:
         return False
     word = match.group(1).lower().rstrip(".")
-    opener = after.split(maxsplit=1)[0].strip("\"'“‘(") if after.strip() else ""
-    if word in NEVER_FINAL or re.fullmatch(r"[a-z]", word):
+    if word in NEVER_FINAL or _INITIAL.fullmatch(word):
         return True
-    if word in MAYBE_FINAL or re.fullmatch(r"(?:[a-z]\.)+[a-z]", word):
+    if word in MAYBE_FINAL or _DOTTED.fullmatch(word):
+        opener = after.split(maxsplit=1)[0].strip("\"'“‘(") if after.strip() else ""
         return opener not in OPENERS
     return False
 
@@ -137,7 +149,8 @@ def split_sentences(doc: Document) -> tuple[Sentence, ...]:
     line, counted = doc.body_line, 0
     for block, (b_start, b_end, heading) in enumerate(_blocks(body)):
         for s, e in (part for span in _sentence_spans(body, b_start, b_end)
-                     for part in _bounded(body, *span)):
+                     for part in ((span,) if span[1] - span[0] <= MAX_SENTENCE
+                                  else _bounded(body, *span))):
             line += body.count("\n", counted, s)
             counted = s
             out.append(Sentence(document=doc.id, index=len(out), text=body[s:e], start=s, end=e,
@@ -148,7 +161,8 @@ def split_sentences(doc: Document) -> tuple[Sentence, ...]:
 def _is_heading(body: str, start: int, end: int) -> bool:
     """A short line without final punctuation standing alone (a title, a caption)."""
     text = body[start:end]
+    if len(text) >= 120 or text.rstrip()[-1:] in ".!?\"”…":
+        return False
     line_start = body.rfind("\n", 0, start) + 1
     line_end = body.find("\n", end)
-    whole = body[line_start:line_end if line_end >= 0 else len(body)].strip()
-    return whole == text.strip() and len(text) < 120 and text.rstrip()[-1:] not in ".!?\"”…"
+    return body[line_start:line_end if line_end >= 0 else len(body)].strip() == text.strip()

@@ -64,8 +64,8 @@ def _with_modifiers(c: Candidate, result: Result, text: str) -> tuple[int, Resul
 
 def _is_dateline(sentence: Sentence, c: Candidate) -> bool:
     text = sentence.text
-    return bool(_DATELINE.match(text[:c.start]) and _DATELINE_AFTER.match(text[c.end:])
-                and c.rule in ("dmy", "mdy", "iso", "numeric"))
+    return bool(c.rule in ("dmy", "mdy", "iso", "numeric") and _DATELINE.match(text[:c.start])
+                and _DATELINE_AFTER.match(text[c.end:]))
 
 
 def _link_before(mentions: list[Mention]) -> list[Mention]:
@@ -123,19 +123,26 @@ def _sentence_mentions(sentence: Sentence, anchor: date | None, settings: Settin
                        exact: bool, thread: Thread) -> tuple[tuple[Mention, ...], Thread]:
     """The mentions of one sentence, and the thread to hand to the next one."""
     text = sentence.text
+    candidates = find_candidates(text)
+    if not candidates:  # most sentences: nothing to resolve, and only "recent" changes
+        if thread.recent:
+            thread = Thread(thread.previous, (), thread.quarter, thread.last)
+        return (), thread
     out: list[Mention] = []
     previous, quarter, last = thread.previous, thread.quarter, thread.last
     recent = list(thread.recent)
     mine: list[DateSpan] = []
-    for c in find_candidates(text):
-        ctx = Context(text, anchor, exact, previous, settings, tuple(recent), quarter, last)
+    ctx: Context | None = None  # built again only when the dates it carries change
+    for c in candidates:
+        if ctx is None:
+            ctx = Context(text, anchor, exact, previous, settings, tuple(recent), quarter, last)
         result = RESOLVERS[c.rule](c, ctx)
         if result is None:
             continue
         start, result = _with_modifiers(c, result, text)
         dateline = _is_dateline(sentence, c)
         dates_event = result.dates_event and not dateline
-        if _SINCE_BEFORE.search(text, 0, start) and result.resolved_by != "absolute":
+        if result.resolved_by != "absolute" and _SINCE_BEFORE.search(text, 0, start):
             dates_event = False
         if (result.resolved_by == "published-date" and result.span is not None
                 and result.span.precision <= Precision.YEAR and _ANNIVERSARY.search(text)):
@@ -152,6 +159,7 @@ def _sentence_mentions(sentence: Sentence, anchor: date | None, settings: Settin
         out.append(mention)
         if result.span is None or not _carries(mention):
             continue
+        ctx = None
         if result.span.precision >= Precision.DAY:
             previous = result.span
         last = result.span
