@@ -380,3 +380,87 @@ def test_ctrl_c_stops_cleanly(site: Path, monkeypatch: pytest.MonkeyPatch) -> No
     serve(load_config(site), port=0, report=messages.append)
     assert messages[-1] == "stopped" and any("serving" in m for m in messages)
     assert cli.main(["serve", str(site), "--port", "0"]) == 0
+
+
+def test_content_is_searched_again_only_when_a_folder_changed(
+        server: DevServer, site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import timeline.build
+
+    (site / "content" / "2024").mkdir()
+    (site / "content" / "2024" / "second.md").write_text(ARTICLE.replace("harbour", "ferry"))
+
+    def age(minutes: int) -> None:
+        for path in [site / "content", *(site / "content").rglob("*")]:
+            os.utime(path, (time.time() - 60 * minutes, time.time() - 60 * minutes))
+
+    age(60)
+    assert server.rebuild({CONTENT})
+    searches: list[Path] = []
+    original = timeline.build.discover
+
+    def counting(folder: Path, *args: Any) -> Any:
+        searches.append(folder)
+        return original(folder, *args)
+
+    monkeypatch.setattr(timeline.build, "discover", counting)
+    assert server.rebuild({CONTENT})
+    assert searches == []
+    (site / "content" / "2024" / "third.md").write_text(ARTICLE.replace("harbour", "canal"))
+    age(50)  # a new file moves its folder's mtime
+    assert server.rebuild({CONTENT})
+    assert len(searches) == 1
+    assert b"The canal reopened" in handle(server.state, "/sources/2024/third/").body
+    (site / "content" / "2024" / "second.md").unlink()
+    age(40)
+    assert server.rebuild({CONTENT})
+    assert len(searches) == 2
+    assert handle(server.state, "/sources/2024/second/").status == 404
+
+
+def test_edits_served_give_what_timeline_build_gives(tmp_path: Path) -> None:
+    """Articles added, changed and removed one after another (the merge and the ids kept
+    up to date in the dev server): its timeline is the one a fresh merge gives, and the
+    output/ it writes is byte for byte what `timeline build` then writes."""
+    import dataclasses
+    import shutil
+    from collections import Counter
+
+    from timeline.build import build_timeline
+
+    repo = Path(__file__).resolve().parent.parent
+    site = tmp_path / "site"
+    shutil.copytree(repo / "content", site / "content")
+    dev = DevServer(load_config(site), report=lambda message: None)
+    try:
+        assert dev.rebuild()
+        articles = sorted((site / "content").rglob("*.md"))
+        first, second = articles[0], articles[1]
+        edits = [
+            lambda: first.write_text(first.read_text() + "\nThe same drills went on the "
+                                     "next day, 5 August 2022, officials said.\n"),
+            lambda: (site / "content" / "2022" / "copy.md").write_text(
+                second.read_text().replace("title:", "title: Copy of")),
+            lambda: second.write_text(second.read_text().replace("said", "stated", 1)),
+            lambda: articles[2].unlink(),
+            lambda: first.write_text(first.read_text().replace("5 August", "6 August")),
+            lambda: first.write_text(first.read_text().replace("4 August", "3 August")),
+        ]
+        for edit in edits:
+            edit()
+            assert dev.rebuild({CONTENT})
+            config = load_config(site)
+            fresh = build_timeline(config, make_cache(config, use_disk=False))
+            assert dev.timeline is not None
+            # The same events; only their ids may differ (a build from scratch has no history).
+            assert Counter(dataclasses.replace(e, id="") for e in dev.timeline.events) == \
+                Counter(dataclasses.replace(e, id="") for e in fresh.events)
+        assert dev.wait_written()
+    finally:
+        dev.close()
+    config = load_config(site, output_dir=str(tmp_path / "built"))
+    build(config, cache=make_cache(config))
+    served = {p.relative_to(site / "output").as_posix(): p.read_bytes()
+              for p in (site / "output").rglob("*") if p.is_file()}
+    built = {p.relative_to(tmp_path / "built").as_posix(): p.read_bytes()
+             for p in (tmp_path / "built").rglob("*") if p.is_file()}
+    assert served == built

@@ -179,7 +179,7 @@ class ExtractionCache:
             self.directory.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".tmp-", suffix=".json")
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(registry, handle, sort_keys=True)
+                handle.write(json.dumps(registry, sort_keys=True))  # the C encoder
             os.replace(tmp, self.directory / "ids.json")
         except OSError as exc:
             log.warning("could not write the event id registry: %s", exc)

@@ -1,315 +1,399 @@
 """Stage 5: merge the reports of one happening from several sources into one event.
 
 Two candidates merge when their dates are compatible (equal, or one inside the other) and
-they share enough rare names, words, quoted phrases or kind of happening. Names are compared
-after folding (case, accents, transliteration), so Shoigu, Choigou and Čoig meet. Candidates
-are compared only within date buckets that share a name or word, never all pairs.
+they share enough rare names, words, quoted phrases or kind of happening (see
+timeline.similarity; names are folded, so Shoigu, Choigou and Čoig meet). Candidates are
+compared only within date buckets that share a name or word, never all pairs. The pairs that
+score high enough are merged best first, never two reports of one sentence and never dates
+that cannot match.
+
+A ``Merger`` keeps, between builds, every pair's score and the connected groups of the pairs
+that scored high enough, each with its merged events. After an edit it scores again only the
+pairs whose inputs moved and merges again only the groups they touch; since the best-first
+merging never crosses a group, the result is exactly that of merging from scratch, which is
+what ``merge_events`` (a new Merger's first update) does.
 """
 
 from __future__ import annotations
 
-import functools
-import math
-import re
-import unicodedata
-from collections import Counter, defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass
+import bisect
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
+from operator import itemgetter
 
 from timeline.dates import sort_key
+from timeline.groups import agglomerate, same_span
 from timeline.model import DateSpan, Event
+from timeline.similarity import (
+    Features,
+    compatible,
+    features,
+    mass,
+    reason,
+    score,
+    weight,
+    weight_count,
+)
 
-_TRANSLIT = str.maketrans({"č": "ch", "ć": "ch", "š": "sh", "ś": "sh", "ž": "zh", "ź": "zh",
-                           "ł": "l", "ø": "o", "æ": "ae", "ß": "ss", "đ": "d", "ı": "i"})
-_GENERIC = frozenset("""
-president minister secretary council foreign defence defense ministry spokesperson spokesman
-spokeswoman chief general state agency news security senior top former deputy prime chairman
-head director official officials office committee party central national republic federation
-army navy communist government leader mr mrs ms dr col gen the a an of political bureau
-member members international world united nations affairs commission department says said
-""".split())
-_STOP = frozenset("""
-a an the of in on at to for from by with and or but as is was were be been are has have had
-it its this that these those there their his her they he she we our you i not no also would
-will could should may might can into over about after before than then when while which who
-whom what where why how all any both each more most other some such only own same so very
-just said says told stated according reported added noted year years month months week weeks
-day days
-""".split())
-KINDS = {
-    "meeting": ("met with", "meet with", "met ", "meeting", "talks", "received", "summit",
-                "hosted", "held talks"),
-    "call": ("phone", "telephone", "call with", "video call", "spoke with", "spoke to",
-             "conversation", "called his", "called her", "called their"),
-    "visit": ("visit", "visited", "visiting", "arrived in", "arrived at", "trip to", "travelled",
-              "traveled", "toured", "state visit", "landed in", "landed at", "flew to"),
-    "parade": ("parade", "ceremony", "commemorat", "celebrat", "anniversary"),
-    "invasion": ("invasion", "invade", "invaded", "troops into", "launched an offensive",
-                 "full-scale war"),
-    "agreement": ("signed", "treaty", "agreement", "accord", "joint statement", "declared",
-                  "established"),
-    "election": ("election", "elected", "inauguration", "inaugurated", "sworn in"),
-    "exercise": ("drills", "military exercise", "exercises", "joint patrol", "patrols",
-                 "manoeuvres", "maneuvers"),
-    "aid": ("aid", "supply", "donate", "donated", "assistance", "funding"),
-    "message": ("congratulat", "message", "letter", "greetings"),
-    "strike": ("strike", "walked out", "walkout", "stoppage"),
-    "protest": ("protest", "demonstrat", "rally", "rallies", "march through"),
-    "resignation": ("resign", "stepped down", "step down", "quit"),
-    "arrest": ("arrest", "detained", "detention"),
-    "death": ("died", "killed", "death", "dead"),
-    "launch": ("launched", "launch", "unveiled", "opened"),
-}
-_CALENDAR = frozenset("""
-january february march april may june july august september october november december monday
-tuesday wednesday thursday friday saturday sunday
-""".split())
 SAME_DATE_THRESHOLD = 0.5
 NESTED_DATE_THRESHOLD = 0.7
-PRIOR = 20
 BLOCK_LIMIT = 400
-"""Keys shared by more candidates than this are too common to pair candidates on."""
+"""Date buckets of one key holding more candidates than this pair nobody."""
 BLOCK_MIN, BLOCK_SHARE = 60, 0.02
-"""Keys held by more than max(BLOCK_MIN, BLOCK_SHARE of all candidates) are too common to
-pair on; they still count in the score of pairs found through rarer keys."""
+"""Keys held by more than max(BLOCK_MIN, BLOCK_SHARE of the weight count) candidates are too
+common to pair on; they still count in the score of pairs found through rarer keys."""
+RESTART_SHARE = 0.25
+"""An update that changes more than this share of the candidates starts from scratch."""
+_APART = -1.0
+"""The value of a pair whose dates cannot match (a pair's value is its score when that is
+high enough to merge on, else 0.0)."""
+
+SortKey = tuple[int, date, date, int]
+Order = tuple[SortKey, str, int, str, int]
+"""Where a candidate comes in the merge: its date, cited document and sentence, then the
+document it was read from and how many candidates of that source and sentence precede it
+(not its position in the source, which an edit elsewhere in the source would move)."""
+Item = tuple[tuple[SortKey, str, Order], Event]
+"""A merged event with its place in the result: date, title, first candidate."""
+Block = tuple[int, str]
 
 
-def fold_name(word: str) -> str:
-    """A spelling-insensitive key for one name: Shoigu, Choigou, Čoig and Shoygu agree."""
-    text = unicodedata.normalize("NFKD", word.casefold().translate(_TRANSLIT))
-    text = "".join(ch for ch in text if ch.isalpha() and ch.isascii())
-    if len(text) >= 5:
-        text = re.sub(r"(?:ians|ian|ese|ish|ia|a|e|s)$", "", text)
-    text = re.sub(r"sch|tch|sh|ch|zh", "S", text)
-    skeleton = text[:1] + re.sub(r"[aeiouy]", "", text[1:])
-    skeleton = re.sub(r"(.)\1+", r"\1", skeleton)
-    return skeleton if len(skeleton) >= 2 else text
-
-
-def _stem(word: str) -> str:
-    for suffix in ("ing", "ed", "es", "s"):
-        if len(word) > len(suffix) + 3 and word.endswith(suffix):
-            return word[: -len(suffix)]
-    return word
-
-
-@dataclass(frozen=True, slots=True)
-class _Features:
-    names: frozenset[str]
-    words: frozenset[str]
-    quotes: frozenset[str]
-    kinds: frozenset[str]
-
-
-_KIND_PATTERNS = {kind: re.compile("|".join(rf"\b{re.escape(cue)}" for cue in cues))
-                  for kind, cues in KINDS.items()}
-
-
-@functools.lru_cache(maxsize=262_144)
-def features(event: Event) -> _Features:
-    """The names, words, quoted phrases and kinds of happening an event mentions (memoised:
-    the dev server merges the same cached candidates again after every edit)."""
-    text = f"{event.title} {event.summary}"
-    names = {fold_name(w) for name in event.actors for w in re.findall(r"[^\W\d_]+", name)
-             if w.lower() not in _GENERIC and w.lower() not in _CALENDAR and len(w) > 1}
-    words = {_stem(w) for w in re.findall(r"[a-z][a-z'-]{2,}", text.lower())
-             if w not in _STOP and w not in _CALENDAR}
-    quotes = {" ".join(q.lower().split()) for q in re.findall(r"[\"“«]([^\"”»]{4,60})[\"”»]",
-                                                               text)}
-    low = text.lower()
-    kinds = {kind for kind, pattern in _KIND_PATTERNS.items() if pattern.search(low)}
-    return _Features(frozenset(names), frozenset(words), frozenset(quotes), frozenset(kinds))
-
-
-def compatible(a: DateSpan | None, b: DateSpan | None) -> bool:
-    """Dates that can belong to one happening: equal, nested, or overlapping when approximate."""
-    if a is None or b is None:
-        return False
-    if a.contains(b) or b.contains(a):
-        return True
-    return a.overlaps(b) and (a.approximate or b.approximate)
-
-
-class _Scorer:
-    """Similarity of two candidates, with names and words weighted by rarity."""
-
-    def __init__(self, feats: list[_Features]) -> None:
-        # PRIOR pretends the corpus has that many more unrelated candidates, so that in a
-        # small site a name seen in three of five reports still counts as fairly rare.
-        count = len(feats) + PRIOR
-        self.df: Counter[str] = Counter()
-        for f in feats:
-            self.df.update(f.names)
-            self.df.update("w:" + w for w in f.words)
-            self.df.update("q:" + q for q in f.quotes)
-        self.idf = {k: math.log(count / (n + 0.5)) for k, n in self.df.items()}
-        self.feats = feats
-        self.mass = [(self._sum(f.names, ""), self._sum(f.words, "w:")) for f in feats]
-
-    def _sum(self, keys: Iterable[str], prefix: str) -> float:
-        idf = self.idf
-        return sum(idf.get(prefix + k, 0.0) for k in keys)
-
-    def parts(self, i: int, j: int) -> tuple[float, float, bool, bool]:
-        """Name overlap, word overlap, a shared quote, a shared kind of happening."""
-        a, b = self.feats[i], self.feats[j]
-        shared_names = a.names & b.names
-        names = self._sum(shared_names, "") / max(min(self.mass[i][0], self.mass[j][0]), 1.5) \
-            if shared_names else 0.0
-        shared_words = a.words & b.words
-        words = self._sum(shared_words, "w:") / max(min(self.mass[i][1], self.mass[j][1]),
-                                                    3.0) if shared_words else 0.0
-        return names, words, bool(a.quotes & b.quotes), bool(a.kinds & b.kinds)
-
-    def score(self, i: int, j: int) -> float:
-        """A 0-1-ish similarity."""
-        names, words, quote, kind = self.parts(i, j)
-        return 0.55 * min(names, 1.0) + 0.3 * min(words, 1.0) + 0.25 * quote + 0.35 * kind
-
-    def reason(self, i: int, j: int) -> str:
-        """Why two candidates scored as they did, in words."""
-        a, b = self.feats[i], self.feats[j]
-        names, words, _, _ = self.parts(i, j)
-        reasons = []
-        if a.quotes & b.quotes:
-            reasons.append("the same quoted words " + ", ".join(
-                f"“{q}”" for q in sorted(a.quotes & b.quotes)))
-        if a.kinds & b.kinds:
-            reasons.append("the same kind of happening (" + ", ".join(sorted(a.kinds & b.kinds))
-                           + ")")
-        if names:
-            reasons.append(f"shared names ({names:.2f})")
-        if words:
-            reasons.append(f"shared words ({words:.2f})")
-        return "; ".join(reasons)
-
-
-def _finer(a: DateSpan | None, b: DateSpan | None) -> DateSpan | None:
-    if a is None or b is None:
-        return a or b
-    if b.precision != a.precision:
-        return b if b.precision > a.precision else a
-    if (b.end - b.start) != (a.end - a.start):
-        return b if (b.end - b.start) < (a.end - a.start) else a
-    return a if a.approximate <= b.approximate else b
-
-
-def _combine(members: list[Event], notes: list[str]) -> Event:
-    citations = tuple(sorted({c for m in members for c in m.citations},
-                             key=lambda c: (c.document, c.sentence)))
-    date = members[0].date
-    for m in members[1:]:
-        date = _finer(date, m.date)
-    best = max(members, key=lambda m: (len(m.actors), -len(m.title) if len(m.title) > 90 else 0,
-                                       -members.index(m)))
-    return Event(
-        id="", date=date, title=best.title, summary=best.summary, citations=citations,
-        planned=all(m.planned for m in members),
-        actors=tuple(dict.fromkeys(a for m in members for a in m.actors)),
-        merge_notes=tuple(notes),
-    )
-
-
-def _keys(f: _Features) -> set[str]:
-    return set(f.names) | {"w:" + w for w in f.words} | {"q:" + q for q in f.quotes}
-
-
-def _months(span: DateSpan) -> list[int] | None:
+def _months(span: DateSpan) -> tuple[int, ...] | None:
     """Month numbers (year * 12 + month) a fine span touches; None for coarse spans."""
     if (span.end - span.start).days > 62:
         return None
     first = span.start.year * 12 + span.start.month - 1
-    return list(range(first, span.end.year * 12 + span.end.month))
+    return tuple(range(first, span.end.year * 12 + span.end.month))
 
 
-def _candidate_pairs(cands: list[Event], feats: list[_Features], df: Counter[str]
-                     ) -> set[tuple[int, int]]:
-    """Pairs that could report one happening: they share a not-too-common key (a name, a
-    word, a quote) and a date bucket. Fine dates (up to two months) meet in month buckets;
-    coarse ones (a season, a year) meet everything in their years. Common keys are not
-    blocked on: reports of one happening share rarer names and words, while common words
-    would pair everything with everything. Never all pairs."""
-    limit = max(BLOCK_MIN, int(len(cands) * BLOCK_SHARE))
-    fine: dict[tuple[int, str], list[int]] = defaultdict(list)
-    coarse: dict[tuple[int, str], list[int]] = defaultdict(list)
-    yearly: dict[tuple[int, str], list[int]] = defaultdict(list)
-    for i, event in enumerate(cands):
-        if event.date is None:
-            continue
-        keys = [k for k in _keys(feats[i]) if df[k] <= limit]
-        months = _months(event.date)
-        years = range(event.date.start.year, min(event.date.end.year,
-                                                 event.date.start.year + 10) + 1)
-        for key in keys:
-            for month in months or ():
-                fine[(month, key)].append(i)
-            for year in years:
-                yearly[(year, key)].append(i)
-                if months is None:
-                    coarse[(year, key)].append(i)
-    pairs: set[tuple[int, int]] = set()
-    for members in fine.values():
-        if len(members) > BLOCK_LIMIT:
-            continue
-        for x, i in enumerate(members):
-            for j in members[x + 1:]:
-                if i != j:
-                    pairs.add((i, j) if i < j else (j, i))
-    for block, members in coarse.items():
-        everyone = yearly[block]
-        if len(everyone) > BLOCK_LIMIT:
-            continue
-        for i in members:
-            for j in everyone:
-                if i != j:
-                    pairs.add((i, j) if i < j else (j, i))
-    return pairs
+class _Cand:
+    """One candidate: its event, its place in the merge order, its features and buckets, and
+    the value of every pair it is in."""
+
+    __slots__ = ("event", "feats", "group", "mass", "months", "order", "pairs", "years")
+
+    def __init__(self, event: Event, source: str, rank: int) -> None:
+        first = event.citations[0]
+        self.event = event
+        self.order: Order = (sort_key(event.date), first.document, first.sentence, source, rank)
+        self.feats: Features = features(event)
+        span = event.date
+        self.months = _months(span) if span is not None else None
+        self.years: tuple[int, ...] = () if span is None else tuple(
+            range(span.start.year, min(span.end.year, span.start.year + 10) + 1))
+        self.mass = (0.0, 0.0)
+        self.pairs: dict[_Cand, float] = {}
+        self.group: _Group | None = None
 
 
-def _same_span(a: DateSpan | None, b: DateSpan | None) -> bool:
-    return a is not None and b is not None and (a.start, a.end) == (b.start, b.end)
+class _Group:
+    """A connected group of candidates (through pairs that scored high enough) and the
+    events merged from it."""
+
+    __slots__ = ("items", "members")
+
+    def __init__(self, members: list[_Cand], items: list[Item]) -> None:
+        self.members = members
+        self.items = items
+
+
+class Merger:
+    """The merge of the candidates of every document, kept up to date document by document."""
+
+    def __init__(self) -> None:
+        self._docs: dict[str, tuple[Sequence[Event], list[_Cand]]] = {}
+        self._df: dict[str, int] = {}
+        self._holders: dict[str, set[_Cand]] = {}
+        self._idf: dict[str, float] = {}
+        self._fine: dict[Block, set[_Cand]] = {}
+        self._yearly: dict[Block, set[_Cand]] = {}
+        self._coarse: dict[Block, set[_Cand]] = {}
+        self._n = 0
+        self._count = weight_count(0)
+        self._limit = BLOCK_MIN
+        self._items: list[Item] = []
+        self.restarts = 0
+        """How many updates started from scratch (for tests and benchmarks)."""
+        self.rescored = 0
+        """Pairs scored by the last update."""
+
+    def update(self, by_document: Mapping[str, Sequence[Event]]) -> tuple[Event, ...]:
+        """The merged events of these documents' candidates (in merge order; no ids yet)."""
+        gone: list[_Cand] = []
+        new: list[_Cand] = []
+        for doc in [d for d in self._docs if d not in by_document]:
+            gone += self._docs.pop(doc)[1]
+        for doc, events in by_document.items():
+            known = self._docs.get(doc)
+            if known is not None and known[0] is events:
+                continue
+            # An edit changes a few of a document's candidates: keep the others.
+            reuse = {(c.event, c.order[4]): c for c in known[1]} if known is not None else {}
+            ranks: dict[tuple[str, int], int] = {}
+            cands = []
+            for event in events:
+                first = event.citations[0]
+                rank = ranks[first.document, first.sentence] = ranks.get(
+                    (first.document, first.sentence), -1) + 1
+                c = reuse.pop((event, rank), None)
+                if c is None:
+                    c = _Cand(event, doc, rank)
+                    new.append(c)
+                cands.append(c)
+            gone += reuse.values()
+            self._docs[doc] = (events, cands)
+        self.rescored = 0
+        if gone or new:
+            n = self._n + len(new) - len(gone)
+            if not self._n or weight_count(n) != self._count or \
+                    len(gone) + len(new) > RESTART_SHARE * n:
+                self._restart()
+            else:
+                self._apply(gone, new)
+        return tuple(map(itemgetter(1), self._items))
+
+    # The full computation.
+
+    def _restart(self) -> None:
+        self.restarts += 1
+        cands = [c for _, cs in self._docs.values() for c in cs]
+        self._n, self._count = len(cands), weight_count(len(cands))
+        self._limit = max(BLOCK_MIN, int(self._count * BLOCK_SHARE))
+        self._fine, self._yearly, self._coarse = {}, {}, {}
+        df: dict[str, int] = {}
+        holders: dict[str, set[_Cand]] = {}
+        for c in cands:
+            c.pairs, c.group = {}, None
+            for k in c.feats.keys:
+                df[k] = df.get(k, 0) + 1
+                holders.setdefault(k, set()).add(c)
+        self._df, self._holders = df, holders
+        self._idf = {k: weight(self._count, d) for k, d in df.items()}
+        for c in cands:
+            c.mass = mass(c.feats, self._idf)
+        for k, d in df.items():
+            if d <= self._limit:
+                for c in holders[k]:
+                    self._place(c, k, True, None)
+        for members in self._fine.values():
+            if len(members) <= BLOCK_LIMIT:
+                ordered = list(members)
+                for x, u in enumerate(ordered):
+                    for v in ordered[x + 1:]:
+                        if v not in u.pairs:
+                            self._link(u, v)
+        for block, members in self._coarse.items():
+            everyone = self._yearly[block]
+            if len(everyone) <= BLOCK_LIMIT:
+                for u in members:
+                    for v in everyone:
+                        if v is not u and v not in u.pairs:
+                            self._link(u, v)
+        items: list[Item] = []
+        for c in cands:
+            if c.group is None:
+                items += self._regroup(self._component(c))
+        self._items = sorted(items, key=itemgetter(0))
+
+    def _place(self, c: _Cand, key: str, add: bool,
+               sizes: dict[tuple[bool, Block], int] | None) -> None:
+        """Put ``c`` into (or take it out of) the date buckets of ``key``; note in ``sizes``
+        how full each bucket was before its first change."""
+        if c.event.date is None:
+            return
+        for month in c.months or ():
+            self._file(self._fine, (month, key), c, add, sizes, True)
+        for year in c.years:
+            self._file(self._yearly, (year, key), c, add, sizes, False)
+            if c.months is None:
+                self._file(self._coarse, (year, key), c, add, None, False)
+
+    @staticmethod
+    def _file(table: dict[Block, set[_Cand]], block: Block, c: _Cand, add: bool,
+              sizes: dict[tuple[bool, Block], int] | None, fine: bool) -> None:
+        members = table.get(block)
+        if sizes is not None:
+            sizes.setdefault((fine, block), len(members) if members else 0)
+        if add:
+            if members is None:
+                members = table[block] = set()
+            members.add(c)
+        elif members is not None:
+            members.discard(c)
+            if not members:
+                del table[block]
+
+    def _value(self, u: _Cand, v: _Cand) -> float:
+        self.rescored += 1
+        a, b = u.event.date, v.event.date
+        if not compatible(a, b):
+            return _APART
+        total = score(u.feats, v.feats, u.mass, v.mass, self._idf)
+        bar = SAME_DATE_THRESHOLD if same_span(a, b) else NESTED_DATE_THRESHOLD
+        return total if total >= bar else 0.0
+
+    def _link(self, u: _Cand, v: _Cand) -> float:
+        value = u.pairs[v] = v.pairs[u] = self._value(u, v)
+        return value
+
+    @staticmethod
+    def _component(start: _Cand) -> list[_Cand]:
+        """The candidates joined to ``start`` by pairs that scored high enough."""
+        found, seen = [start], {start}
+        for u in found:
+            for v, value in u.pairs.items():
+                if value > 0 and v not in seen:
+                    seen.add(v)
+                    found.append(v)
+        return found
+
+    def _regroup(self, members: list[_Cand]) -> list[Item]:
+        """Merge one connected group, best pair first, and remember it on its members."""
+        members.sort(key=lambda c: c.order)
+        items = [(((sort_key(e.date), e.title, members[first].order)), e)
+                 for first, e in self._agglomerate(members)]
+        group = _Group(members, items)
+        for c in members:
+            c.group = group
+        return items
+
+    def _agglomerate(self, members: list[_Cand]) -> list[tuple[int, Event]]:
+        rank = {c: i for i, c in enumerate(members)}
+        edges = [(value, i, rank[v]) for i, u in enumerate(members)
+                 for v, value in u.pairs.items() if value > 0 and rank[v] > i]
+        return agglomerate([c.event for c in members], edges,
+                           lambda i, j, total: self._note(members[i], members[j], total))
+
+    def _note(self, u: _Cand, v: _Cand, total: float) -> str:
+        """Why u and v (u first in merge order) were merged, in words."""
+        same = same_span(u.event.date, v.event.date)
+        why = reason(u.feats, v.feats, u.mass, v.mass, self._idf)
+        mine, other = v.event.citations[0], u.event.citations[0]
+        return (f"{mine.document} (sentence {mine.sentence + 1}) and {other.document} "
+                f"(sentence {other.sentence + 1}): {'same date' if same else 'compatible dates'}"
+                f"; {why}, score {total:.2f}")
+
+    # The incremental computation.
+
+    def _apply(self, gone: list[_Cand], new: list[_Cand]) -> None:
+        """Take ``gone`` out and put ``new`` in, redoing only what they touched."""
+        df, holders, limit = self._df, self._holders, self._limit
+        before: dict[str, int] = {}
+        sizes: dict[tuple[bool, Block], int] = {}
+        dirty: set[_Cand] = set(new)
+        stale: set[_Group] = set()
+        dead = set(gone)
+        for c in gone:
+            for k in c.feats.keys:
+                if before.setdefault(k, df[k]) <= limit:
+                    self._place(c, k, False, sizes)
+                df[k] -= 1
+                holders[k].discard(c)
+            for v, value in c.pairs.items():
+                del v.pairs[c]
+                if value > 0:
+                    dirty.add(v)
+            c.pairs = {}
+            if c.group is not None:
+                stale.add(c.group)
+        for c in new:
+            for k in c.feats.keys:
+                before.setdefault(k, df.get(k, 0))
+                df[k] = df.get(k, 0) + 1
+                holders.setdefault(k, set()).add(c)
+        self._n += len(new) - len(gone)
+        reweighed: set[_Cand] = set(new)
+        repair: set[_Cand] = set(new)
+        for k, was in before.items():
+            now = df[k]
+            if now == 0:
+                del df[k], holders[k]
+                self._idf.pop(k, None)
+                continue
+            fresh = weight(self._count, now)
+            if self._idf.get(k) != fresh:
+                self._idf[k] = fresh
+                reweighed |= holders[k]
+            if (was <= limit) != (now <= limit):  # the key starts or stops pairing
+                repair |= holders[k]
+                for c in holders[k]:
+                    self._place(c, k, now <= limit, None)
+        for c in new:
+            for k in c.feats.keys:
+                if before[k] <= limit and df[k] <= limit:
+                    self._place(c, k, True, sizes)
+        for (fine, block), size in sizes.items():
+            members = (self._fine if fine else self._yearly).get(block, set())
+            if (size <= BLOCK_LIMIT) != (len(members) <= BLOCK_LIMIT):
+                repair |= members
+        for c in reweighed:
+            c.mass = mass(c.feats, self._idf)
+        for u in repair:
+            found = self._neighbours(u)
+            for v in [v for v in u.pairs if v not in found]:
+                if u.pairs.pop(v) > 0:
+                    dirty |= {u, v}
+                del v.pairs[u]
+            for v in found:
+                if v not in u.pairs and self._link(u, v) > 0:
+                    dirty |= {u, v}
+        done: set[_Cand] = set()
+        for u in reweighed:
+            done.add(u)
+            for v, old in u.pairs.items():
+                if old != _APART and v not in done:
+                    value = self._value(u, v)
+                    if value != old:
+                        u.pairs[v] = v.pairs[u] = value
+                        dirty |= {u, v}
+        stale |= {c.group for c in dirty if c.group is not None}
+        self._redo_groups(stale, dirty - dead, dead)
+
+    def _neighbours(self, u: _Cand) -> set[_Cand]:
+        """Every candidate that shares a pairing key and a date bucket with ``u``."""
+        found: set[_Cand] = set()
+        if u.event.date is None:
+            return found
+        df, limit = self._df, self._limit
+        for k in u.feats.keys:
+            if df[k] > limit:
+                continue
+            for month in u.months or ():
+                members = self._fine[(month, k)]
+                if len(members) <= BLOCK_LIMIT:
+                    found |= members
+            for year in u.years:
+                if len(self._yearly[(year, k)]) <= BLOCK_LIMIT:
+                    found |= self._yearly[(year, k)] if u.months is None else \
+                        self._coarse.get((year, k), set())
+        found.discard(u)
+        return found
+
+    def _redo_groups(self, stale: set[_Group], loose: set[_Cand], dead: set[_Cand]) -> None:
+        """Merge again the stale groups and the loose candidates, after the pairs changed."""
+        todo = [c for g in stale for c in g.members if c not in dead] + list(loose)
+        items: list[Item] = []
+        for start in todo:
+            if start.group is not None and start.group not in stale:
+                continue  # already regrouped in this update
+            found = self._component(start)
+            for c in found:  # only candidates whose pairs changed join other groups
+                assert c.group is None or c.group in stale, "a pair changed unnoticed"
+            items += self._regroup(found)
+        old = [item[0] for g in stale for item in g.items]
+        if len(old) + len(items) > 64:
+            gone = set(map(id, old))
+            self._items = sorted([i for i in self._items if id(i[0]) not in gone] + items,
+                                 key=itemgetter(0))
+            return
+        for place in old:  # items are sorted, each key once
+            at = bisect.bisect_left(self._items, place, key=itemgetter(0))
+            assert self._items[at][0] is place, "a merged event went missing"
+            del self._items[at]
+        for item in items:
+            bisect.insort(self._items, item, key=itemgetter(0))
 
 
 def merge_events(events: Iterable[Event]) -> tuple[Event, ...]:
     """Group candidates that report one happening; ids are given later (timeline.ids)."""
-    cands = sorted(events, key=lambda e: (sort_key(e.date), e.citations[0].document,
-                                          e.citations[0].sentence))
-    feats = [features(e) for e in cands]
-    scorer = _Scorer(feats)
-    scored: list[tuple[float, int, int, str]] = []
-    for i, j in sorted(_candidate_pairs(cands, feats, scorer.df)):
-        a, b = cands[i], cands[j]
-        if not compatible(a.date, b.date):
-            continue
-        total = scorer.score(i, j)
-        same = _same_span(a.date, b.date)
-        if total >= (SAME_DATE_THRESHOLD if same else NESTED_DATE_THRESHOLD):
-            why = scorer.reason(i, j)
-            scored.append((total, i, j, f"{'same date' if same else 'compatible dates'}; {why}"))
-    scored.sort(key=lambda item: (-item[0], item[1], item[2]))
-    cluster_of = list(range(len(cands)))
-    members: dict[int, list[int]] = {i: [i] for i in range(len(cands))}
-    spans: dict[int, set[DateSpan]] = {i: {e.date} for i, e in enumerate(cands)
-                                       if e.date is not None}
-    cited: dict[int, set[tuple[str, int]]] = {
-        i: {(e.citations[0].document, e.citations[0].sentence)} for i, e in enumerate(cands)}
-    notes: dict[int, list[str]] = defaultdict(list)
-    for total, i, j, why in scored:
-        first, second = cluster_of[i], cluster_of[j]
-        if first == second or cited[first] & cited[second] or not all(
-                compatible(a, b) for a in spans.get(first, ()) for b in spans.get(second, ())):
-            continue
-        keep, gone = min(first, second), max(first, second)
-        for k in members[gone]:
-            cluster_of[k] = keep
-        members[keep] += members.pop(gone)
-        spans.setdefault(keep, set()).update(spans.pop(gone, set()))
-        cited[keep] |= cited.pop(gone)
-        notes[keep] += notes.pop(gone, [])
-        mine, other = cands[j].citations[0], cands[i].citations[0]
-        notes[keep].append(f"{mine.document} (sentence {mine.sentence + 1}) and {other.document}"
-                           f" (sentence {other.sentence + 1}): {why}, score {total:.2f}")
-    merged = [_combine([cands[i] for i in sorted(group)], notes.get(key, []))
-              for key, group in members.items()]
-    merged.sort(key=lambda e: (sort_key(e.date), e.title))
-    return tuple(merged)
+    return Merger().update({"": tuple(events)})

@@ -2,17 +2,21 @@
 
 Changes are sorted by kind, and each kind redoes only what it must (Zola's rule):
 an article changed -> read again only the files whose size or mtime moved, extract only
-those (the others come from the in-memory extraction cache), merge, and publish a site
-whose pages are rendered when first asked for; a template changed -> render the last
-timeline again, no reading or extraction; timeline.toml changed -> start over. Bursts of
-file events (an editor's atomic save, a git checkout) are debounced into one rebuild.
-Behind the served site, a writer thread renders every page and writes output/ exactly as
-``timeline build`` would, giving up on a site as soon as a newer one is published.
+those (the others come from the in-memory extraction cache), merge again and give ids only
+where the changed candidates reach (timeline.build.Session), and publish a site whose pages
+are rendered when first asked for; a template changed -> render the last timeline again,
+no reading or extraction; timeline.toml changed -> start over. Bursts of file events (an
+editor's atomic save, a git checkout) are debounced into one rebuild. Behind the served
+site, a writer thread renders every page and writes output/ (and the id registry) exactly
+as ``timeline build`` would, giving up on a site as soon as a newer one is published, and
+pausing while a change waits, a rebuild runs or a page is being asked for.
 """
 
 from __future__ import annotations
 
+import gc
 import logging
+import sys
 import threading
 import time
 import webbrowser
@@ -26,7 +30,8 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 from watchdog.observers.polling import PollingObserver
 
-from timeline.build import ReadMemo, build_timeline, make_cache, read_documents
+from timeline.build import ReadMemo, Session, build_timeline, make_cache, read_documents
+from timeline.cache import ExtractionCache
 from timeline.config import CONFIG_NAME, Config, load_config
 from timeline.documents import EXTENSIONS
 from timeline.errors import BuildFailed, Problem, TimelineError, problem
@@ -39,6 +44,13 @@ from timeline.theme import Theme, load_theme
 log = logging.getLogger(__name__)
 
 CONTENT, THEME, CONFIG = "content", "theme", "config"
+WRITE_AFTER = 0.25
+"""Seconds the writer lets a new site alone before rendering all of it for output/, so that
+the reloading pages' own requests do not share the CPU with it."""
+WRITER_SWITCH = 0.0005
+"""Seconds the writer may keep the interpreter while another thread waits for it (Python's
+switch interval, 0.005 by default): a file event, a rebuild or a page request must not queue
+behind pages that are only being written to disk."""
 
 
 def change_kind(path: Path, config: Config) -> str | None:
@@ -86,6 +98,11 @@ class Debouncer:
             if kinds:
                 self.act(kinds)
 
+    def waiting(self) -> bool:
+        """Whether changes wait for their rebuild."""
+        with self._lock:
+            return bool(self._kinds)
+
     def flush(self) -> None:
         """Run a pending rebuild now (for tests)."""
         with self._lock:
@@ -123,9 +140,11 @@ class DevServer:
         """The change kinds of failed rebuilds, redone by the next one."""
         self.good: Mapping[str, bytes] = {}
         """The newest site whose every file rendered (what output/ holds)."""
-        self._start_over()
         self._generation = 0
-        self._pending: tuple[int, LazySite] | None = None
+        self._pending: tuple[int, LazySite, ExtractionCache, dict[str, str] | None] | None = None
+        self._ids_lock = threading.Lock()
+        self._frozen = False
+        self._start_over()
         self._wake = threading.Condition()
         self._writing = False
         self._closed = False
@@ -134,10 +153,12 @@ class DevServer:
         self._writer.start()
         self._observer: Any = None
         self._watched: dict[Path, Any] = {}
+        self._debouncer: Debouncer | None = None
 
     def _start_over(self) -> None:
         self.cache = make_cache(self.config)
-        self.memo: ReadMemo = {}
+        self.memo = ReadMemo()
+        self.session = Session()
         self.theme: Theme | None = None
         self.env: jinja2.Environment | None = None
 
@@ -145,6 +166,10 @@ class DevServer:
         """Rebuild for these change kinds; True on success. Never raises on bad input."""
         kinds = set(kinds) | self.retry
         self.state.begin()
+        # A full collection walks every object (a second at 4,000 articles' extractions);
+        # none runs while the reload waits, and those of the first build are frozen below.
+        collecting = gc.isenabled()
+        gc.disable()
         try:
             site, warnings = self._make_site(kinds)
         except TimelineError as exc:
@@ -155,9 +180,14 @@ class DevServer:
                                                 "is a bug in timeline, please report it")])
         finally:
             self._sync_watches()
+            if collecting:
+                gc.enable()
         self.retry = set()
         self.state.publish(site)
         self._submit(site)
+        if not self._frozen:
+            gc.freeze()  # the documents and extractions stay; later collections skip them
+            self._frozen = True
         for p in warnings:
             self.report(str(p))
         assert self.timeline is not None
@@ -177,6 +207,10 @@ class DevServer:
         """The new site for these change kinds; raises TimelineError on bad input."""
         if CONFIG in kinds:
             self.config = load_config(self.config.site_dir, self.config.config_file)
+            self._store_ids(self._generation, self.cache, self.session.registry)
+            if self._frozen:  # let the collector see the old site's objects again
+                gc.unfreeze()
+                self._frozen = False
             self._start_over()
         if THEME in kinds or self.theme is None:
             self.theme = load_theme(self.config)
@@ -184,7 +218,8 @@ class DevServer:
         warnings: tuple[Problem, ...] = ()
         if kinds != {THEME} or self.timeline is None:
             timeline = build_timeline(self.config, self.cache,
-                                      read_documents(self.config, self.memo))
+                                      read_documents(self.config, self.memo),
+                                      session=self.session)
             if any(p.severity == "error" for p in timeline.problems):
                 raise BuildFailed(timeline.problems)
             self.timeline, warnings = timeline, timeline.problems
@@ -197,7 +232,7 @@ class DevServer:
     def _submit(self, site: LazySite) -> None:
         with self._wake:
             self._generation += 1
-            self._pending = (self._generation, site)
+            self._pending = (self._generation, site, self.cache, self.session.registry)
             self._wake.notify_all()
 
     def _write_loop(self) -> None:
@@ -207,10 +242,15 @@ class DevServer:
                 if self._closed:
                     return
                 assert self._pending is not None
-                (generation, site), self._pending = self._pending, None
+                (generation, site, cache, registry), self._pending = self._pending, None
                 self._writing = True
+                if self._wake.wait_for(lambda: self._pending is not None or self._closed,
+                                       WRITE_AFTER):
+                    self._writing = False
+                    continue  # a newer site came meanwhile
             try:
-                self._write(generation, site)
+                if self._write(generation, site):
+                    self._store_ids(generation, cache, registry)
             except Exception:  # our bug: keep serving
                 log.exception("writing the site failed")
             finally:
@@ -218,7 +258,10 @@ class DevServer:
                     self._writing = False
                     self._wake.notify_all()
 
-    def _write(self, generation: int, site: LazySite) -> None:
+    def _write(self, generation: int, site: LazySite) -> bool:
+        """Render every page of ``site`` and write output/; False if it was given up."""
+        switch = sys.getswitchinterval()
+        sys.setswitchinterval(min(switch, WRITER_SWITCH))
         try:
             files = site.render_all(stop=self._stop_writing)
         except TimelineError as exc:  # a page of the new site cannot be rendered
@@ -228,20 +271,32 @@ class DevServer:
                     self.state.publish(self.good, exc.problems)
                     self.report("\n".join(str(p) for p in exc.problems) +
                                 "\nrendering failed; serving the last good site")
-            return
+            return False
+        finally:
+            sys.setswitchinterval(switch)
         if files is None:
-            return
+            return False
         self.good = site
         try:
             write_site(files, self.config.output_dir)
         except TimelineError as exc:
             self.report("\n".join(str(p) for p in exc.problems))
+        return True
+
+    def _store_ids(self, generation: int, cache: ExtractionCache,
+                   registry: dict[str, str] | None) -> None:
+        """Remember the event ids of the newest site in the cache, as ``timeline build``
+        does: the ids a later build gives are those this site shows."""
+        with self._ids_lock:
+            if registry is not None and generation == self._generation:
+                cache.store_ids(registry)
 
     def _stop_writing(self) -> bool:
         """Whether the writer should give up its site; it first waits while a rebuild runs
-        or pages are being answered, so that neither shares the CPU with it."""
-        while (self.state.serving or self.state.building) and self._pending is None and \
-                not self._closed:
+        or waits to run, or pages are being answered, so that none shares the CPU with it."""
+        while (self.state.serving or self.state.building or (
+                self._debouncer is not None and self._debouncer.waiting())) and \
+                self._pending is None and not self._closed:
             time.sleep(0.005)
         return self._pending is not None or self._closed
 
@@ -254,6 +309,7 @@ class DevServer:
     def watch(self, debouncer: Debouncer, poll: bool = False) -> Any:
         """Start watching content/, themes/ and timeline.toml; return the observer."""
         self._observer = PollingObserver(timeout=0.25) if poll else Observer()
+        self._debouncer = debouncer
         self._handler = ChangeHandler(lambda: self.config, debouncer)
         # The site folder itself, not recursively: timeline.toml, and themes/ or content/
         # appearing (then watched by _sync_watches after the rebuild they cause).
@@ -286,6 +342,10 @@ class DevServer:
             self._closed = True
             self._wake.notify_all()
         self._writer.join(timeout)
+        self._store_ids(self._generation, self.cache, self.session.registry)
+        if self._frozen:
+            gc.unfreeze()
+            self._frozen = False
 
 
 def make_handler(state: SiteState) -> type[BaseHTTPRequestHandler]:

@@ -1,0 +1,183 @@
+"""The merge kept up to date edit by edit (the dev server's) is exactly the merge from
+scratch (a build's), and so are the ids given to its events."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import replace
+from datetime import date, timedelta
+
+import pytest
+
+from timeline import merge, similarity
+from timeline.dates import day_span, month_span, season_span, week_span, year_span
+from timeline.ids import IdState, assign_ids
+from timeline.merge import Merger, merge_events
+from timeline.model import Citation, DateSpan, Event
+from timeline.similarity import coarse, weight_count
+
+NAMES = ("Sergei Shoigu", "Choigou", "Wang Yi", "Ilse Brandt", "Lai Ching-te", "Kemal Aydın",
+         "Aydin", "Park Ji-woo", "Ahmed Farouk", "Faruq")
+WORDS = ("port", "strike", "talks", "grain", "border", "treaty", "signed", "visited", "phone",
+         "summit", "ceasefire", "energy", "railway", "fishing", "rally", "arrested", "aid",
+         "election", "launched", "parade", "harbour", "workers", "walked", "out", "customs",
+         "lanes", "shipping", "metals", "satellite", "bridge", "ferry", "drills")
+WORD_WEIGHTS = [1 / (rank + 1) for rank in range(len(WORDS))]  # a few common, many rare
+QUOTES = ("“a new chapter”", "“no deal yet”", "“a historic day”")
+
+Docs = dict[str, tuple[Event, ...]]
+
+
+def _span(rng: random.Random) -> DateSpan | None:
+    day = date(2024, 1, 1) + timedelta(days=rng.randrange(130))
+    kind = rng.random()
+    if kind < 0.04:
+        return None
+    span = day_span(day) if kind < 0.55 else week_span(day) if kind < 0.65 else \
+        month_span(day.year, day.month) if kind < 0.82 else \
+        season_span(2023 + rng.randrange(2), rng.choice(["SP", "SU", "WI"])) if kind < 0.93 \
+        else year_span(2024)
+    return replace(span, approximate=True) if rng.random() < 0.15 else span
+
+
+def _event(rng: random.Random, doc: str, sentence: int) -> Event:
+    words = list(dict.fromkeys(rng.choices(WORDS, WORD_WEIGHTS, k=rng.randint(2, 6))))
+    actors = tuple(rng.sample(NAMES, rng.randint(0, 2)))
+    title = " ".join([*(a.split()[-1] for a in actors), *words]).capitalize()
+    summary = title + (f" {rng.choice(QUOTES)}" if rng.random() < 0.2 else "") + "."
+    quote = f"{summary} ({rng.randrange(3)})"
+    return Event(id="", date=_span(rng), title=title, summary=summary,
+                 citations=(Citation(doc, sentence, sentence + 3, quote, "on the day"),),
+                 planned=rng.random() < 0.1, actors=actors)
+
+
+def _document(rng: random.Random, doc: str) -> tuple[Event, ...]:
+    events, sentence = [], 0
+    for _ in range(rng.randint(1, 6)):
+        sentence += rng.random() < 0.75  # some sentences report two happenings
+        events.append(_event(rng, doc, sentence))
+    return tuple(events)
+
+
+def _edit(rng: random.Random, docs: Docs, serial: list[int]) -> None:
+    """One edit of a site: an article added, removed, changed, saved unchanged, or many
+    articles replaced at once (a git checkout)."""
+    roll = rng.random()
+    if roll < 0.2 or len(docs) < 3:
+        for _ in range(rng.choice([1, 1, 2])):
+            serial[0] += 1
+            docs[f"doc{serial[0]}"] = _document(rng, f"doc{serial[0]}")
+    elif roll < 0.35:
+        del docs[rng.choice(sorted(docs))]
+    elif roll < 0.85:
+        doc = rng.choice(sorted(docs))
+        events = list(docs[doc])
+        op = rng.randrange(5)
+        k = rng.randrange(len(events))
+        if op == 0:
+            events[k] = _event(rng, doc, events[k].citations[0].sentence)
+        elif op == 1:
+            events.append(_event(rng, doc, events[-1].citations[0].sentence + 1))
+        elif op == 2 and len(events) > 1:
+            del events[k]
+        elif op == 3:
+            events[k] = replace(events[k], date=_span(rng))
+        else:  # the same report twice (rarely the very same object)
+            events.insert(k, events[k] if rng.random() < 0.2 else replace(events[k]))
+        docs[doc] = tuple(events)
+    elif roll < 0.95:
+        doc = rng.choice(sorted(docs))
+        docs[doc] = tuple(list(docs[doc]))  # saved again: equal, not the same tuple
+    else:
+        for doc in rng.sample(sorted(docs), len(docs) // 2):
+            docs[doc] = _document(rng, doc)
+
+
+def _run(seed: int, steps: int, start: int) -> Merger:
+    """Edit a random site ``steps`` times; after each edit, compare the kept merge and ids
+    with a merge and ids from scratch."""
+    rng = random.Random(seed)
+    serial = [0]
+    docs: Docs = {}
+    for _ in range(start):
+        serial[0] += 1
+        docs[f"doc{serial[0]}"] = _document(rng, f"doc{serial[0]}")
+    kept = Merger()
+    memo = IdState()
+    previous: dict[str, str] = {}
+    for _ in range(steps):
+        expected = Merger().update(docs)
+        assert kept.update(docs) == expected
+        assert merge_events(e for events in docs.values() for e in events) == expected
+        published = {doc: date(2024, 1, 1) + timedelta(days=int(doc[3:]) % 7) for doc in docs}
+        fresh_ids = assign_ids(expected, published, previous)
+        kept_ids = assign_ids(kept.update(docs), published, previous, memo)
+        assert kept_ids == fresh_ids
+        previous = kept_ids[1]
+        _edit(rng, docs, serial)
+    return kept
+
+
+@pytest.fixture
+def small_steps(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Thresholds scaled down to a site of a few hundred candidates, so that every rule the
+    incremental merge must follow fires: coarse counts, keys that start and stop pairing,
+    buckets that overflow."""
+    monkeypatch.setattr(similarity, "EXACT_COUNT", 64)
+    monkeypatch.setattr(similarity, "COUNT_BITS", 3)
+    monkeypatch.setattr(similarity, "EXACT_DF", 6)
+    monkeypatch.setattr(similarity, "DF_BITS", 2)
+    monkeypatch.setattr(merge, "BLOCK_MIN", 14)
+    monkeypatch.setattr(merge, "BLOCK_LIMIT", 9)
+    monkeypatch.setattr(merge, "RESTART_SHARE", 0.5)
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_kept_merge_equals_merge_from_scratch(seed: int, small_steps: None) -> None:
+    kept = _run(seed, steps=30, start=40)
+    assert kept.restarts < 15, "the kept merge should mostly update, not start over"
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_kept_merge_equals_merge_from_scratch_with_real_thresholds(seed: int) -> None:
+    _run(100 + seed, steps=15, start=30)
+
+
+def test_an_edit_scores_only_the_pairs_it_touches(small_steps: None) -> None:
+    rng = random.Random(7)
+    docs = {f"doc{i}": _document(rng, f"doc{i}") for i in range(80)}
+    kept = Merger()
+    kept.update(docs)
+    everything = kept.rescored
+    docs["doc3"] = (*docs["doc3"][:-1], _event(rng, "doc3", 9))  # one report rewritten
+    assert kept.update(docs) == Merger().update(docs)
+    assert kept.restarts == 1
+    assert 0 < kept.rescored < everything / 5
+    docs["doc4"] = tuple(list(docs["doc4"]))
+    kept.update(docs)
+    assert kept.rescored == 0
+
+
+def test_reports_of_one_happening_merge_and_others_do_not() -> None:
+    def report(doc: str, text: str, day: int, actors: tuple[str, ...]) -> Event:
+        return Event(id="", date=day_span(date(2025, 3, day)), title=text, summary=text,
+                     citations=(Citation(doc, 1, 5, text),), actors=actors)
+
+    merged = merge_events([
+        report("a", "Dock workers began a strike at the port of Lindqvist", 3, ("Lindqvist",)),
+        report("b", "Dock workers at the port of Lindqvist walked out", 3, ("Lindqvist",)),
+        report("c", "The harbour master Ilse Brandt resigned", 3, ("Ilse Brandt",)),
+        report("d", "Dock workers began a strike at the port of Lindqvist", 4, ("Lindqvist",)),
+    ])
+    assert sorted(tuple(c.document for c in e.citations) for e in merged) == \
+        [("a", "b"), ("c",), ("d",)]
+    both = next(e for e in merged if len(e.citations) == 2)
+    assert both.merge_notes and "same date" in both.merge_notes[0]
+
+
+def test_counts_keep_their_leading_binary_digits() -> None:
+    assert coarse(63, 64, 4) == 63
+    assert coarse(1000, 64, 4) == 960 and coarse(1023, 64, 4) == 960
+    assert coarse(1024, 64, 4) == 1024
+    assert weight_count(10) == 30  # small sites are weighed exactly, as before
+    assert weight_count(9000) == 8704

@@ -1,0 +1,78 @@
+"""Stage 5's last step: merge one connected group of event candidates into events, the
+best-scoring pair first (timeline.merge finds the groups and scores the pairs)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from timeline.model import DateSpan, Event
+from timeline.similarity import compatible
+
+
+def same_span(a: DateSpan | None, b: DateSpan | None) -> bool:
+    """Two dates covering the same days."""
+    return a is not None and b is not None and (a.start, a.end) == (b.start, b.end)
+
+
+def _finer(a: DateSpan | None, b: DateSpan | None) -> DateSpan | None:
+    if a is None or b is None:
+        return a or b
+    if b.precision != a.precision:
+        return b if b.precision > a.precision else a
+    if (b.end - b.start) != (a.end - a.start):
+        return b if (b.end - b.start) < (a.end - a.start) else a
+    return a if a.approximate <= b.approximate else b
+
+
+def combine(members: list[Event], notes: list[str]) -> Event:
+    """One event from the reports of one happening (in merge order): every citation, the
+    finest date, the title and summary of the report naming most actors."""
+    if len(members) == 1 and not notes:
+        only = members[0]
+        if only.id == "" and not only.merge_notes and len(only.citations) == 1 and \
+                len(set(only.actors)) == len(only.actors):
+            return only  # what the general case below would build, equal in every field
+    unique = dict.fromkeys(c for m in members for c in m.citations)
+    citations = tuple(sorted(unique, key=lambda c: (c.document, c.sentence)))
+    date = members[0].date
+    for m in members[1:]:
+        date = _finer(date, m.date)
+    best = max(enumerate(members), key=lambda im: (
+        len(im[1].actors), -len(im[1].title) if len(im[1].title) > 90 else 0, -im[0]))[1]
+    return Event(
+        id="", date=date, title=best.title, summary=best.summary, citations=citations,
+        planned=all(m.planned for m in members),
+        actors=tuple(dict.fromkeys(a for m in members for a in m.actors)),
+        merge_notes=tuple(notes),
+    )
+
+
+def agglomerate(events: Sequence[Event], edges: list[tuple[float, int, int]],
+                note: Callable[[int, int, float], str]) -> list[tuple[int, Event]]:
+    """Merge ``events`` (in merge order) along ``edges`` (score, i, j with i < j), the best
+    first, never two reports of one sentence and never dates that cannot all match; return
+    each merged event with the index of its first candidate. ``note(i, j, score)`` says why
+    i and j merged."""
+    if len(events) == 1:
+        return [(0, combine([events[0]], []))]
+    cluster_of = list(range(len(events)))
+    joined: dict[int, list[int]] = {i: [i] for i in range(len(events))}
+    spans = {i: {e.date} for i, e in enumerate(events)}
+    cited = {i: {(e.citations[0].document, e.citations[0].sentence)}
+             for i, e in enumerate(events)}
+    notes: dict[int, list[str]] = {}
+    for total, i, j in sorted(edges, key=lambda edge: (-edge[0], edge[1], edge[2])):
+        first, second = cluster_of[i], cluster_of[j]
+        if first == second or cited[first] & cited[second] or not all(
+                compatible(a, b) for a in spans[first] for b in spans[second]):
+            continue
+        keep, gone = min(first, second), max(first, second)
+        for k in joined[gone]:
+            cluster_of[k] = keep
+        joined[keep] += joined.pop(gone)
+        spans[keep] |= spans.pop(gone)
+        cited[keep] |= cited.pop(gone)
+        notes[keep] = notes.get(keep, []) + notes.pop(gone, [])
+        notes[keep].append(note(i, j, total))
+    return [(key, combine([events[i] for i in sorted(group)], notes.get(key, [])))
+            for key, group in joined.items()]

@@ -1,0 +1,200 @@
+"""How alike two event candidates are: folded names, rare words, quoted phrases and kinds
+of happening, each name or word weighted by its rarity among all candidates (stage 5's
+measure; timeline.merge decides with it).
+
+The weights are built so that one edited article changes few of them: the candidate count
+and the counts of common keys are coarsened (their leading binary digits kept), so that a
+key's weight moves only when its own count crosses a step. A full build and the dev
+server's incremental merge use the same coarsened values, hence give the same result.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from timeline.model import DateSpan, Event
+
+_TRANSLIT = str.maketrans({"č": "ch", "ć": "ch", "š": "sh", "ś": "sh", "ž": "zh", "ź": "zh",
+                           "ł": "l", "ø": "o", "æ": "ae", "ß": "ss", "đ": "d", "ı": "i"})
+_GENERIC = frozenset("""
+president minister secretary council foreign defence defense ministry spokesperson spokesman
+spokeswoman chief general state agency news security senior top former deputy prime chairman
+head director official officials office committee party central national republic federation
+army navy communist government leader mr mrs ms dr col gen the a an of political bureau
+member members international world united nations affairs commission department says said
+""".split())
+_STOP = frozenset("""
+a an the of in on at to for from by with and or but as is was were be been are has have had
+it its this that these those there their his her they he she we our you i not no also would
+will could should may might can into over about after before than then when while which who
+whom what where why how all any both each more most other some such only own same so very
+just said says told stated according reported added noted year years month months week weeks
+day days
+""".split())
+KINDS = {
+    "meeting": ("met with", "meet with", "met ", "meeting", "talks", "received", "summit",
+                "hosted", "held talks"),
+    "call": ("phone", "telephone", "call with", "video call", "spoke with", "spoke to",
+             "conversation", "called his", "called her", "called their"),
+    "visit": ("visit", "visited", "visiting", "arrived in", "arrived at", "trip to", "travelled",
+              "traveled", "toured", "state visit", "landed in", "landed at", "flew to"),
+    "parade": ("parade", "ceremony", "commemorat", "celebrat", "anniversary"),
+    "invasion": ("invasion", "invade", "invaded", "troops into", "launched an offensive",
+                 "full-scale war"),
+    "agreement": ("signed", "treaty", "agreement", "accord", "joint statement", "declared",
+                  "established"),
+    "election": ("election", "elected", "inauguration", "inaugurated", "sworn in"),
+    "exercise": ("drills", "military exercise", "exercises", "joint patrol", "patrols",
+                 "manoeuvres", "maneuvers"),
+    "aid": ("aid", "supply", "donate", "donated", "assistance", "funding"),
+    "message": ("congratulat", "message", "letter", "greetings"),
+    "strike": ("strike", "walked out", "walkout", "stoppage"),
+    "protest": ("protest", "demonstrat", "rally", "rallies", "march through"),
+    "resignation": ("resign", "stepped down", "step down", "quit"),
+    "arrest": ("arrest", "detained", "detention"),
+    "death": ("died", "killed", "death", "dead"),
+    "launch": ("launched", "launch", "unveiled", "opened"),
+}
+_CALENDAR = frozenset("""
+january february march april may june july august september october november december monday
+tuesday wednesday thursday friday saturday sunday
+""".split())
+PRIOR = 20
+"""The scorer pretends the corpus has this many more unrelated candidates, so that in a small
+site a name seen in three of five reports still counts as fairly rare."""
+EXACT_COUNT, COUNT_BITS = 1024, 5
+"""Candidate counts (PRIOR included) from EXACT_COUNT up keep their COUNT_BITS leading
+binary digits (at most 1/16 off), so that adding or removing an article seldom moves every
+weight at once."""
+EXACT_DF, DF_BITS = 64, 4
+"""Key counts from EXACT_DF up keep their DF_BITS leading binary digits (at most 1/8 off):
+an edit changes the weight of a common word only when its count crosses a step."""
+
+
+def coarse(value: int, exact_below: int, bits: int) -> int:
+    """``value`` itself below ``exact_below``, else with all but ``bits`` leading binary
+    digits cleared (1,000 -> 960 with 4 bits)."""
+    if value < exact_below:
+        return value
+    drop = value.bit_length() - bits
+    return value >> drop << drop
+
+
+def weight_count(candidates: int) -> int:
+    """The count that key weights divide by, for this many candidates."""
+    return coarse(candidates + PRIOR, EXACT_COUNT, COUNT_BITS)
+
+
+def weight(count: int, df: int) -> float:
+    """The weight (inverse document frequency) of a key held by ``df`` candidates."""
+    return math.log(count / (coarse(df, EXACT_DF, DF_BITS) + 0.5))
+
+
+def fold_name(word: str) -> str:
+    """A spelling-insensitive key for one name: Shoigu, Choigou, Čoig and Shoygu agree."""
+    text = unicodedata.normalize("NFKD", word.casefold().translate(_TRANSLIT))
+    text = "".join(ch for ch in text if ch.isalpha() and ch.isascii())
+    if len(text) >= 5:
+        text = re.sub(r"(?:ians|ian|ese|ish|ia|a|e|s)$", "", text)
+    text = re.sub(r"sch|tch|sh|ch|zh", "S", text)
+    skeleton = text[:1] + re.sub(r"[aeiouy]", "", text[1:])
+    skeleton = re.sub(r"(.)\1+", r"\1", skeleton)
+    return skeleton if len(skeleton) >= 2 else text
+
+
+def _stem(word: str) -> str:
+    for suffix in ("ing", "ed", "es", "s"):
+        if len(word) > len(suffix) + 3 and word.endswith(suffix):
+            return word[: -len(suffix)]
+    return word
+
+
+@dataclass(frozen=True, slots=True)
+class Features:
+    """What an event mentions, as keys of the rarity table (names bare, words prefixed with
+    ``w:``, quoted phrases with ``q:``), and the kinds of happening it reports."""
+
+    names: frozenset[str]
+    words: frozenset[str]
+    quotes: frozenset[str]
+    kinds: frozenset[str]
+    keys: frozenset[str]
+    """All names, words and quotes: what the rarity table counts."""
+
+
+_KIND_PATTERNS = {kind: re.compile("|".join(rf"\b{re.escape(cue)}" for cue in cues))
+                  for kind, cues in KINDS.items()}
+
+
+@functools.lru_cache(maxsize=262_144)
+def features(event: Event) -> Features:
+    """The names, words, quoted phrases and kinds of happening an event mentions (memoised:
+    builds in one process see the same cached candidates again)."""
+    text = f"{event.title} {event.summary}"
+    names = {fold_name(w) for name in event.actors for w in re.findall(r"[^\W\d_]+", name)
+             if w.lower() not in _GENERIC and w.lower() not in _CALENDAR and len(w) > 1}
+    words = {"w:" + _stem(w) for w in re.findall(r"[a-z][a-z'-]{2,}", text.lower())
+             if w not in _STOP and w not in _CALENDAR}
+    quotes = {"q:" + " ".join(q.lower().split())
+              for q in re.findall(r"[\"“«]([^\"”»]{4,60})[\"”»]", text)}
+    low = text.lower()
+    kinds = {kind for kind, pattern in _KIND_PATTERNS.items() if pattern.search(low)}
+    return Features(frozenset(names), frozenset(words), frozenset(quotes), frozenset(kinds),
+                    frozenset(names | words | quotes))
+
+
+def compatible(a: DateSpan | None, b: DateSpan | None) -> bool:
+    """Dates that can belong to one happening: equal, nested, or overlapping when approximate."""
+    if a is None or b is None:
+        return False
+    if a.contains(b) or b.contains(a):
+        return True
+    return a.overlaps(b) and (a.approximate or b.approximate)
+
+
+def mass(f: Features, idf: Mapping[str, float]) -> tuple[float, float]:
+    """The total weight of a candidate's names, and of its words (exactly rounded sums, so
+    that the order of a set never changes a score)."""
+    return math.fsum([idf[k] for k in f.names]), math.fsum([idf[k] for k in f.words])
+
+
+def parts(a: Features, b: Features, mass_a: tuple[float, float], mass_b: tuple[float, float],
+          idf: Mapping[str, float]) -> tuple[float, float, bool, bool]:
+    """Name overlap, word overlap, a shared quote, a shared kind of happening."""
+    shared = a.names & b.names
+    names = math.fsum([idf[k] for k in shared]) / max(min(mass_a[0], mass_b[0]), 1.5) \
+        if shared else 0.0
+    shared = a.words & b.words
+    words = math.fsum([idf[k] for k in shared]) / max(min(mass_a[1], mass_b[1]), 3.0) \
+        if shared else 0.0
+    return names, words, not a.quotes.isdisjoint(b.quotes), not a.kinds.isdisjoint(b.kinds)
+
+
+def score(a: Features, b: Features, mass_a: tuple[float, float], mass_b: tuple[float, float],
+          idf: Mapping[str, float]) -> float:
+    """A 0-1-ish similarity."""
+    names, words, quote, kind = parts(a, b, mass_a, mass_b, idf)
+    return 0.55 * min(names, 1.0) + 0.3 * min(words, 1.0) + 0.25 * quote + 0.35 * kind
+
+
+def reason(a: Features, b: Features, mass_a: tuple[float, float], mass_b: tuple[float, float],
+           idf: Mapping[str, float]) -> str:
+    """Why two candidates scored as they did, in words."""
+    names, words, _, _ = parts(a, b, mass_a, mass_b, idf)
+    reasons = []
+    if a.quotes & b.quotes:
+        reasons.append("the same quoted words " + ", ".join(
+            f"“{q[2:]}”" for q in sorted(a.quotes & b.quotes)))
+    if a.kinds & b.kinds:
+        reasons.append("the same kind of happening (" + ", ".join(sorted(a.kinds & b.kinds))
+                       + ")")
+    if names:
+        reasons.append(f"shared names ({names:.2f})")
+    if words:
+        reasons.append(f"shared words ({words:.2f})")
+    return "; ".join(reasons)
