@@ -71,3 +71,35 @@ def test_extraction_on_several_processes_equals_one(tmp_path: Path) -> None:
     assert parallel == serial
     assert len(parallel) == 60
     assert seen and seen[-1] == (60, 60)
+
+
+def test_extraction_code_digest_covers_every_module_extraction_imports():
+    """The cache key hashes the extraction code; a module missing from that list would let a
+    changed extractor reuse stale cache entries."""
+    import ast
+    from pathlib import Path
+
+    import timeline
+    from timeline import build
+
+    folder = Path(timeline.__file__).parent
+    seen: set[str] = set()
+    todo = ["temporal", "events", "sentences", "documents"]
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        tree = ast.parse((folder / f"{name}.py").read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                if node.module == "timeline":
+                    todo.extend(alias.name for alias in node.names)
+                elif node.module.startswith("timeline."):
+                    todo.append(node.module.split(".")[1])
+            elif isinstance(node, ast.Import):
+                todo.extend(a.name.split(".")[1] for a in node.names
+                            if a.name.startswith("timeline."))
+    # Configuration and errors shape no extraction result by their code alone.
+    missing = seen - set(build._EXTRACTION_MODULES) - {"config", "errors"}
+    assert not missing, f"add to build._EXTRACTION_MODULES: {sorted(missing)}"

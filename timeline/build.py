@@ -6,7 +6,9 @@ import dataclasses
 import functools
 import hashlib
 import logging
+import os
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 
@@ -16,12 +18,12 @@ from timeline.config import Config
 from timeline.documents import discover, read_document
 from timeline.errors import BuildFailed, Problem, problem, warning
 from timeline.events import extract_events
-from timeline.ids import assign_ids
-from timeline.merge import merge_events
+from timeline.ids import IdState, assign_ids
+from timeline.merge import Merger
 from timeline.model import Document, Extraction, Timeline
-from timeline.output import WriteReport, write_site
+from timeline.output import WriteReport
 from timeline.parallel import Progress, extract_many
-from timeline.render import SiteFiles, render_site
+from timeline.publish import render_and_write
 from timeline.sentences import split_sentences
 from timeline.temporal import EXTRACTOR_VERSION, Settings, find_document_mentions
 from timeline.theme import load_theme
@@ -34,7 +36,8 @@ class BuildReport:
     """What a build did."""
 
     timeline: Timeline
-    files: SiteFiles
+    files: Mapping[str, bytes]
+    """The site's files, each rendered when read."""
     written: WriteReport | None
     seconds: float
     cache_hits: int = 0
@@ -73,11 +76,58 @@ def _shown(path: PurePath | None, config: Config) -> PurePath | None:
     return path
 
 
-ReadMemo = dict[Path, tuple[tuple[int, int, int], tuple[Document | None, list[Problem]]]]
-"""Documents read earlier, by path, with the size, mtime and inode they had (serve keeps one)."""
+Folders = tuple[tuple[str, int, int, int], ...]
+"""Every folder a discovery walks: path, device, inode and mtime."""
+
+
+@dataclass(slots=True)
+class ReadMemo:
+    """What the dev server remembers of content/ from one rebuild to the next."""
+
+    files: dict[Path, tuple[tuple[int, int, int], tuple[Document | None, list[Problem]]]] = \
+        field(default_factory=dict)
+    """Documents read earlier, by path, with the size, mtime and inode they had."""
+    tree: tuple[Folders, list[Path]] | None = None
+    """The folders of the last discovery and the files it found, when it can be trusted to
+    stay the same while the folders do (no links among the files, no problems)."""
+
+
 _RACY_NS = 2_000_000_000
 """A file modified this recently may change again within its mtime's granularity (network
 drives keep seconds), so it is read again next time rather than trusted (git's "racy" rule)."""
+
+
+def _folders(content_dir: Path) -> Folders | None:
+    """The folders discover() walks, as they are now; None when one changed too recently to
+    be trusted, or cannot be read. A folder's mtime moves whenever a file in it is created,
+    removed or renamed, so the same folders mean the same files."""
+    found = []
+    seen: set[tuple[int, int]] = set()
+    now = time.time_ns()
+    for root, dirs, _ in os.walk(content_dir, followlinks=True):
+        try:
+            info = os.stat(root)
+        except OSError:
+            return None
+        if (info.st_dev, info.st_ino) in seen or now - info.st_mtime_ns <= _RACY_NS:
+            return None  # a link loop (discover reports it), or a folder just changed
+        seen.add((info.st_dev, info.st_ino))
+        dirs[:] = sorted(d for d in dirs if not d.startswith((".", "_")))
+        found.append((root, info.st_dev, info.st_ino, info.st_mtime_ns))
+    return tuple(found)
+
+
+def _discover(config: Config, memo: ReadMemo | None, found: list[Problem]) -> list[Path]:
+    """discover(), or with ``memo`` the files it found last time if no folder changed."""
+    if memo is None:
+        return discover(config.content_dir, found)
+    folders = _folders(config.content_dir)
+    if folders is not None and memo.tree is not None and memo.tree[0] == folders:
+        return memo.tree[1]
+    paths = discover(config.content_dir, found)
+    trusted = folders is not None and not found and not any(p.is_symlink() for p in paths)
+    memo.tree = (folders, paths) if trusted and folders is not None else None
+    return paths
 
 
 def _read_one(path: Path, config: Config, memo: ReadMemo | None
@@ -90,14 +140,14 @@ def _read_one(path: Path, config: Config, memo: ReadMemo | None
     except OSError:
         return read_document(path, config.content_dir, config)
     key = (info.st_size, info.st_mtime_ns, info.st_ino)
-    known = memo.get(path)
+    known = memo.files.get(path)
     if known is not None and known[0] == key:
         return known[1]
     result = read_document(path, config.content_dir, config)
     if time.time_ns() - info.st_mtime_ns > _RACY_NS:
-        memo[path] = (key, result)
+        memo.files[path] = (key, result)
     else:
-        memo.pop(path, None)
+        memo.files.pop(path, None)
     return result
 
 
@@ -106,7 +156,7 @@ def read_documents(config: Config, memo: ReadMemo | None = None
     """Stage 1 for the whole site: every readable document, and every problem found.
 
     With ``memo`` (the dev server's), files whose size and mtime did not change are not
-    read again."""
+    read again, and content/ is not searched again when none of its folders changed."""
     if not config.content_dir.is_dir():
         return [], [problem(config.content_dir, None, "content folder not found",
                             "put your articles in content/ or set content_dir")]
@@ -114,11 +164,11 @@ def read_documents(config: Config, memo: ReadMemo | None = None
     problems: list[Problem] = []
     seen: dict[str, Document] = {}
     found: list[Problem] = []
-    paths = discover(config.content_dir, found)
+    paths = _discover(config, memo, found)
     problems += [dataclasses.replace(p, path=_shown(p.path, config)) for p in found]
-    if memo is not None:
-        for gone in memo.keys() - set(paths):
-            del memo[gone]
+    if memo is not None and len(memo.files) > len(paths):
+        for gone in memo.files.keys() - set(paths):
+            del memo.files[gone]
     for path in paths:
         doc, found = _read_one(path, config, memo)
         problems.extend(found)
@@ -149,8 +199,9 @@ def _code_digest() -> str:
     return digest.hexdigest()[:12]
 
 
-_EXTRACTION_MODULES = ("model", "dates", "lexicon", "patterns", "temporal", "sentences",
-                       "events", "documents", "build")
+_EXTRACTION_MODULES = ("model", "dates", "lexicon", "patterns", "regex_starts", "temporal",
+                       "anchors", "resolve_calendar", "resolve_relative", "resolve_lengths",
+                       "sentences", "events", "documents", "build")
 
 
 def settings_fingerprint(config: Config) -> str:
@@ -172,17 +223,41 @@ def extract_all(docs: list[Document], config: Config, cache: ExtractionCache,
     return {doc.id: found.get(doc.id) or fresh[doc.id] for doc in docs}
 
 
+@dataclass(slots=True)
+class Session:
+    """What a long-lived process (the dev server) keeps from one build to the next, so that
+    after an edit the merge and the ids are redone only where the edit reaches."""
+
+    merger: Merger = field(default_factory=Merger)
+    """The merge of every document's candidates, updated document by document."""
+    ids: IdState = field(default_factory=IdState)
+    """The ids' work on each merged event of the last build."""
+    registry: dict[str, str] | None = None
+    """The citation-key -> id map of the last build, which the next one starts from. The
+    session's owner stores it in the cache (``ExtractionCache.store_ids``) when it likes,
+    off the path from an edit to the reloaded page."""
+
+
 def build_timeline(config: Config, cache: ExtractionCache,
                    read: tuple[list[Document], list[Problem]] | None = None,
-                   jobs: int | None = None, progress: Progress | None = None) -> Timeline:
-    """Read every document, extract (through the cache) and merge."""
+                   jobs: int | None = None, progress: Progress | None = None,
+                   session: Session | None = None) -> Timeline:
+    """Read every document, extract (through the cache) and merge.
+
+    With ``session`` (the dev server's), only what changed since its last build is merged
+    again; the result is the same."""
     docs, problems = read or read_documents(config)
     problems = list(problems)
     extractions = extract_all(docs, config, cache, jobs, progress)
-    merged = merge_events(e for x in extractions.values() for e in x.events)
+    merger = session.merger if session is not None else Merger()
+    merged = merger.update({doc_id: x.events for doc_id, x in extractions.items()})
     published = {doc.id: doc.published for doc in docs}
-    events, registry = assign_ids(merged, published, cache.load_ids())
-    cache.store_ids(registry)
+    if session is None:
+        events, registry = assign_ids(merged, published, cache.load_ids())
+        cache.store_ids(registry)
+    else:
+        previous = cache.load_ids() if session.registry is None else session.registry
+        events, session.registry = assign_ids(merged, published, previous, session.ids)
     for doc in docs:
         problems += _unanchored(doc, extractions[doc.id], config)
     if not docs and not problems:
@@ -200,10 +275,11 @@ def make_cache(config: Config, use_disk: bool = True) -> ExtractionCache:
 def build(config: Config, *, cache: ExtractionCache | None = None, strict: bool = False,
           write: bool = True, jobs: int | None = None, progress: Progress | None = None
           ) -> BuildReport:
-    """Build the site in memory, then write it; raise BuildFailed before writing anything.
+    """Build the site, then write it; raise BuildFailed before writing anything.
 
     When nothing the output depends on changed since the last build and output/ is as
-    that build left it, stop after reading (see timeline.stamp)."""
+    that build left it, stop after reading (see timeline.stamp). Otherwise render and
+    write only the pages whose inputs changed (see timeline.pieces)."""
     started = time.perf_counter()
     cache = cache or make_cache(config)
     theme = load_theme(config)
@@ -222,12 +298,13 @@ def build(config: Config, *, cache: ExtractionCache | None = None, strict: bool 
     errors = [p for p in timeline.problems if p.severity == "error" or strict]
     if errors:
         raise BuildFailed(timeline.problems)
-    files = render_site(timeline, config, theme)
-    written = write_site(files, config.output_dir) if write else None
+    files, written, stats = render_and_write(timeline, config, theme,
+                                             cache.directory if write else None, write)
     if digest is not None and cache.directory is not None:
         merged = sum(1 for e in timeline.events if len({c.document for c in e.citations}) > 1)
         stamp.store(cache.directory, config.output_dir,
                     stamp.Stamp(digest, len(timeline.documents), len(timeline.events), merged,
-                                timeline.problems), files)
+                                timeline.problems), stats)
     return BuildReport(timeline, files, written, time.perf_counter() - started, cache.hits,
                        cache.misses, tuple(p for p in timeline.problems))
+

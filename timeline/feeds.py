@@ -9,8 +9,9 @@ needs absolute URLs, so it is written only when ``site_url`` is set.
 
 from __future__ import annotations
 
+import functools
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import quoteattr
@@ -21,6 +22,7 @@ from timeline import __version__
 from timeline.config import Config
 from timeline.dates import span_label
 from timeline.model import Document, Event, Timeline
+from timeline.pieces import Composer
 from timeline.urls import KEY_EVENTS_PATH, absolute, event_path, link, source_path
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -72,11 +74,16 @@ def newest_first(events: Iterable[Event]) -> list[Event]:
     return [e for e in reversed(listed) if e.date] + [e for e in listed if not e.date]
 
 
-def timeline_to_atom(timeline: Timeline, config: Config) -> bytes:
-    """The Atom 1.0 feed of every event, newest first."""
+def feed_updated(timeline: Timeline) -> date:
+    """The feed's ``updated``: the newest published date."""
+    return max([d.published for d in timeline.documents if d.published], default=EPOCH)
+
+
+def write_atom(timeline: Timeline, config: Config, compose: Composer,
+               key: Callable[[Event], str]) -> None:
+    """The Atom 1.0 feed of every event, newest first, into ``compose``: one piece per entry."""
     docs = {d.id: d for d in timeline.documents}
-    published = {d.id: d.published for d in timeline.documents if d.published}
-    updated = max(published.values(), default=EPOCH)
+    updated = feed_updated(timeline)
     feed_id = uuid.uuid5(uuid.NAMESPACE_URL, "timeline:feed:" + config.title)
     out = [f'<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="{ATOM}">\n',
            _tag("id", f"urn:uuid:{feed_id}"), _tag("title", config.title)]
@@ -89,17 +96,30 @@ def timeline_to_atom(timeline: Timeline, config: Config) -> bytes:
     out += [_tag("link", rel="alternate", type="text/html", href=_href(config, "index.html")),
             " <author>\n", _tag("name", config.title, 2), " </author>\n",
             _tag("generator", "timeline", version=__version__)]
-    for event in newest_first(timeline.events):
-        reported = [published[c.document] for c in event.citations if c.document in published]
-        out += [" <entry>\n", _tag("id", entry_id(event), 2), _tag("title", event.title, 2),
-                _tag("updated", _stamp(max(reported, default=updated)), 2),
-                _tag("link", None, 2, rel="alternate", type="text/html",
-                     href=_href(config, event_path(event))),
-                _tag("summary", f"{date_text(event)}: {event.summary}", 2),
-                _tag("content", _content(event, docs, config), 2, type="html"),
-                " </entry>\n"]
-    out.append("</feed>\n")
-    return "".join(out).encode("utf-8")
+    compose.text("".join(out))
+    published = {d.id: d.published for d in timeline.documents if d.published}
+    compose.pieces(newest_first(timeline.events), key, functools.partial(
+        _entry, docs=docs, published=published, config=config, updated=updated))
+    compose.text("</feed>\n")
+
+
+def _entry(event: Event, docs: dict[str, Document], published: dict[str, date], config: Config,
+           updated: date) -> str:
+    reported = [published[c.document] for c in event.citations if c.document in published]
+    return "".join([" <entry>\n", _tag("id", entry_id(event), 2), _tag("title", event.title, 2),
+                    _tag("updated", _stamp(max(reported, default=updated)), 2),
+                    _tag("link", None, 2, rel="alternate", type="text/html",
+                         href=_href(config, event_path(event))),
+                    _tag("summary", f"{date_text(event)}: {event.summary}", 2),
+                    _tag("content", _content(event, docs, config), 2, type="html"),
+                    " </entry>\n"])
+
+
+def timeline_to_atom(timeline: Timeline, config: Config) -> bytes:
+    """The Atom 1.0 feed of every event, newest first."""
+    compose = Composer("", lambda key: None)
+    write_atom(timeline, config, compose, lambda e: e.id)
+    return compose.result()[0]
 
 
 def sitemap_paths(timeline: Timeline) -> list[str]:
@@ -117,4 +137,4 @@ def timeline_to_sitemap(timeline: Timeline, site_url: str) -> bytes:
     return "".join(out).encode("utf-8")
 
 
-__all__ = ["entry_id", "timeline_to_atom", "timeline_to_sitemap"]
+__all__ = ["entry_id", "feed_updated", "timeline_to_atom", "timeline_to_sitemap", "write_atom"]

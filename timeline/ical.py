@@ -7,6 +7,8 @@ published date, not the clock, so the same articles always give the same file.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from datetime import date, timedelta
 from urllib.parse import urlsplit
 
@@ -14,6 +16,7 @@ from timeline import __version__
 from timeline.config import Config
 from timeline.dates import span_label
 from timeline.model import DateSpan, Document, Event, Timeline
+from timeline.pieces import Composer
 from timeline.urls import absolute, event_path
 
 LINE_OCTETS = 75
@@ -29,17 +32,19 @@ def escape_text(value: str) -> str:
 
 def fold(line: str) -> str:
     """Fold a content line at 75 octets, never inside a UTF-8 character; CRLF-terminated."""
-    pieces: list[str] = []
-    current, size, limit = "", 0, LINE_OCTETS
-    for char in line:
-        octets = len(char.encode("utf-8"))
-        if size + octets > limit:
-            pieces.append(current)
-            current, size, limit = "", 0, LINE_OCTETS - 1  # the leading space counts
-        current += char
-        size += octets
-    pieces.append(current)
-    return "\r\n ".join(pieces) + "\r\n"
+    if len(line) <= LINE_OCTETS and line.isascii():
+        return line + "\r\n"
+    data = line.encode("utf-8")
+    pieces: list[bytes] = []
+    start, limit = 0, LINE_OCTETS
+    while len(data) - start > limit:
+        cut = start + limit
+        while data[cut] & 0xC0 == 0x80:  # a continuation byte: cut before its character
+            cut -= 1
+        pieces.append(data[start:cut])
+        start, limit = cut, LINE_OCTETS - 1  # the leading space of a continuation counts
+    pieces.append(data[start:])
+    return b"\r\n ".join(pieces).decode("utf-8") + "\r\n"
 
 
 def _day(d: date) -> str:
@@ -74,18 +79,32 @@ def event_lines(event: Event, span: DateSpan, docs: dict[str, Document], config:
     return lines
 
 
-def timeline_to_ics(timeline: Timeline, config: Config) -> bytes:
-    """The calendar: every dated event, in timeline order."""
+def write_ics(timeline: Timeline, config: Config, compose: Composer,
+              key: Callable[[Event], str]) -> None:
+    """The calendar into ``compose``, one piece per dated event, in timeline order."""
     docs = {d.id: d for d in timeline.documents}
     dtstamp = stamp_of(timeline)
     domain = urlsplit(config.site_url).hostname or "timeline.invalid"
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:-//timeline//timeline {__version__}//EN",
              "CALSCALE:GREGORIAN", "METHOD:PUBLISH", f"X-WR-CALNAME:{escape_text(config.title)}"]
-    for event in timeline.events:
-        if event.date is not None:
-            lines += event_lines(event, event.date, docs, config, dtstamp, domain)
-    lines.append("END:VCALENDAR")
-    return "".join(fold(line) for line in lines).encode("utf-8")
+    compose.text("".join(fold(line) for line in lines))
+    compose.pieces([e for e in timeline.events if e.date is not None], key, functools.partial(
+        _vevent, docs=docs, config=config, dtstamp=dtstamp, domain=domain))
+    compose.text(fold("END:VCALENDAR"))
 
 
-__all__ = ["escape_text", "fold", "timeline_to_ics"]
+def _vevent(event: Event, docs: dict[str, Document], config: Config, dtstamp: str,
+            domain: str) -> str:
+    assert event.date is not None
+    return "".join([fold(line) for line in event_lines(event, event.date, docs, config,
+                                                       dtstamp, domain)])
+
+
+def timeline_to_ics(timeline: Timeline, config: Config) -> bytes:
+    """The calendar: every dated event, in timeline order."""
+    compose = Composer("", lambda key: None)
+    write_ics(timeline, config, compose, lambda e: e.id)
+    return compose.result()[0]
+
+
+__all__ = ["escape_text", "fold", "stamp_of", "timeline_to_ics", "write_ics"]

@@ -1,20 +1,32 @@
-"""Commit a rendered site to output/: all or nothing, never outside it, deleting only our files."""
+"""Commit a rendered site to output/: all or nothing, never outside it, deleting only our files.
+
+Files are taken one at a time (a lazy mapping renders each when asked), written to a
+staging folder inside output/ and dropped from memory; only when every file is staged are
+they renamed into place. A file that fails to render leaves output/ as it was: the
+staging folder is removed, and output/ too if this build made it.
+"""
 
 from __future__ import annotations
 
 import json
 import logging
 import os
+import shutil
+import stat
 import tempfile
-from collections.abc import Mapping
-from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from timeline.errors import OutputError, problem
 
 log = logging.getLogger(__name__)
 
 MANIFEST = ".timeline-manifest.json"
+STAGING_PREFIX = ".timeline-staging-"
+
+FileStat = tuple[int, int, int]
+"""Size, modification time (ns) and inode of a file as a build left it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,22 +36,92 @@ class WriteReport:
     written: tuple[str, ...]
     unchanged: int
     deleted: tuple[str, ...]
+    stats: Mapping[str, FileStat] = field(default_factory=dict)
+    """The size, mtime and inode of every file written or found unchanged (not of those
+    the caller asked to keep)."""
+
+
+def file_stat(info: os.stat_result) -> FileStat:
+    """The parts of a stat result that tell whether a file was touched since."""
+    return (info.st_size, info.st_mtime_ns, info.st_ino)
+
+
+def _refuse(rel: str, why: str) -> OutputError:
+    return OutputError([problem(None, None, f"refusing to write {why}: {rel!r}")])
+
+
+_MISSING, _PRESENT = 1, 2
+"""A folder under the output folder that does not exist yet, or that is a real folder."""
+
+
+class _Guard:
+    """Checks output paths against one output folder, resolving it once and each folder
+    below it at most once (a folder that is a link is resolved; others cost one lstat)."""
+
+    def __init__(self, out_dir: Path) -> None:
+        self.out_dir = out_dir
+        self.base = os.fspath(out_dir)
+        self.root = out_dir.resolve()
+        self._folders: dict[str, int] = {"": _PRESENT}
+        """Folder (relative POSIX path) -> _MISSING or _PRESENT (links escaping raise)."""
+
+    def target(self, rel: str) -> Path:
+        """The file for ``rel``; raise OutputError if it would escape the output folder."""
+        return Path(self.path(rel))
+
+    def path(self, rel: str) -> str:
+        """The file for ``rel`` as a string; raise OutputError if it would escape."""
+        if (not rel or rel.startswith("/") or "\\" in rel or "\x00" in rel
+                or any(part in ("", ".", "..") for part in rel.split("/"))):
+            raise _refuse(rel, "outside the output folder")
+        target = os.path.join(self.base, rel)
+        if self._folder(rel.rpartition("/")[0], rel) == _MISSING:
+            return target
+        try:
+            mode = os.lstat(target).st_mode
+        except FileNotFoundError:
+            return target
+        except OSError as exc:
+            raise OutputError([problem(Path(target), None, f"cannot write the site: {exc}")]) \
+                from exc
+        if stat.S_ISLNK(mode):
+            raise _refuse(rel, "through a link that leaves the output folder")
+        if stat.S_ISDIR(mode):
+            raise OutputError([problem(Path(target), None, "cannot write the site: a folder is "
+                                       "where a file goes", "remove or rename that folder")])
+        return target
+
+    def _folder(self, folder: str, rel: str) -> int:
+        known = self._folders.get(folder)
+        if known is not None:
+            return known
+        parent = self._folder(folder.rpartition("/")[0], rel)
+        state = _MISSING
+        if parent == _PRESENT:
+            path = os.path.join(self.base, folder)
+            try:
+                mode = os.lstat(path).st_mode
+            except FileNotFoundError:  # made when the site is committed
+                mode = 0
+            except OSError as exc:
+                raise OutputError([problem(Path(path), None, f"cannot write the site: {exc}")]) \
+                    from exc
+            if stat.S_ISLNK(mode):
+                if not (Path(path).resolve().is_relative_to(self.root) and os.path.isdir(path)):
+                    raise _refuse(rel, "through a link that leaves the output folder")
+                state = _PRESENT
+            elif stat.S_ISDIR(mode):
+                state = _PRESENT
+            elif mode:
+                raise OutputError([problem(Path(path), None, "cannot write the site: a file is "
+                                           "where a folder goes", "remove or rename that file")])
+        self._folders[folder] = state
+        return state
 
 
 def safe_target(out_dir: Path, rel: str) -> Path:
     """The file for ``rel`` inside ``out_dir``; raise OutputError if it would escape."""
-    pure = PurePosixPath(rel)
-    if (not rel or pure.is_absolute() or "\\" in rel or "\x00" in rel
-            or any(part in ("", ".", "..") for part in rel.split("/"))):
-        raise OutputError([problem(None, None, f"refusing to write outside the output folder: "
-                                   f"{rel!r}")])
-    target = out_dir.joinpath(*pure.parts)
-    root = out_dir.resolve()
-    if not target.parent.resolve().is_relative_to(root) or (
-            target.is_symlink() or (target.exists() and not target.resolve().is_relative_to(root))):
-        raise OutputError([problem(None, None, f"refusing to write through a link that leaves "
-                                   f"the output folder: {rel!r}")])
-    return target
+    return _Guard(out_dir).target(rel)
 
 
 def read_manifest(out_dir: Path) -> set[str]:
@@ -51,48 +133,108 @@ def read_manifest(out_dir: Path) -> set[str]:
         return set()
 
 
-def write_site(files: Mapping[str, bytes], out_dir: Path) -> WriteReport:
-    """Write changed files (temp file, then rename), then remove our stale files."""
-    targets = {rel: safe_target(out_dir, rel) for rel in sorted(files)}
-    previous = read_manifest(out_dir)
-    staged: list[tuple[str, str, Path]] = []
-    unchanged = 0
+def _same_file(target: str, data: bytes) -> FileStat | None:
+    """The stat of ``target`` when it is a regular file holding exactly ``data``."""
     try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        for rel, target in targets.items():
+        info = os.stat(target)
+        if not stat.S_ISREG(info.st_mode) or info.st_size != len(data):
+            return None
+        with open(target, "rb") as handle:
+            return file_stat(info) if handle.read() == data else None
+    except OSError:
+        return None
+
+
+def write_site(files: Mapping[str, bytes], out_dir: Path, keep: Collection[str] = ()
+               ) -> WriteReport:
+    """Write changed files (staged, then renamed), then remove our stale files.
+
+    Paths in ``keep`` are on disk as this build would write them: they are neither asked
+    for nor touched, and stay in the manifest."""
+    guard = _Guard(out_dir)
+    previous = read_manifest(out_dir)
+    made_out_dir = not out_dir.exists()
+    staging: Path | None = None
+    staged: list[tuple[str, str, str]] = []
+    stats: dict[str, FileStat] = {}
+    try:
+        for rel in sorted(files):
+            if rel in keep:
+                continue
+            target = guard.path(rel)
             data = files[rel]
-            try:
-                if target.is_file() and target.stat().st_size == len(data) and (
-                        target.read_bytes() == data):
-                    unchanged += 1
-                    continue
-            except OSError:
-                pass
-            target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-timeline-")
-            staged.append((rel, tmp, target))
+            same = _same_file(target, data)
+            if same is not None:
+                stats[rel] = same
+                continue
+            if staging is None:
+                out_dir.mkdir(parents=True, exist_ok=True)
+                staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out_dir))
+            tmp = str(staging / str(len(staged)))
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
-    except OSError as exc:
-        for _, tmp, _ in staged:
-            Path(tmp).unlink(missing_ok=True)
-        raise OutputError([problem(out_dir, None, f"cannot write the site: {exc}")]) from exc
-    for _, tmp, target in staged:
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
+                os.fchmod(fd, 0o644)
+                handle.flush()
+                stats[rel] = file_stat(os.fstat(fd))
+            staged.append((rel, tmp, target))
+        for _, tmp, target in staged:
+            try:
+                os.replace(tmp, target)
+            except FileNotFoundError:  # the first file of a new folder
+                os.makedirs(os.path.dirname(target), exist_ok=True)
+                os.replace(tmp, target)
+    except BaseException as exc:
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
+        if made_out_dir:
+            _remove_if_empty(out_dir)
+        if isinstance(exc, OSError):
+            raise OutputError([problem(out_dir, None, f"cannot write the site: {exc}")]) \
+                from exc
+        raise
+    if staging is not None:
+        shutil.rmtree(staging, ignore_errors=True)
     deleted = []
     for rel in sorted(previous - set(files)):
         try:
-            path = safe_target(out_dir, rel)
+            path = guard.target(rel)
         except OutputError:
             continue
         if path.is_file() and not path.is_symlink():
             path.unlink()
             deleted.append(rel)
             _remove_empty_parents(path.parent, out_dir)
-    manifest = json.dumps({"generator": "timeline", "files": sorted(files)}, indent=0)
-    (out_dir / MANIFEST).write_text(manifest + "\n", encoding="utf-8")
-    return WriteReport(tuple(rel for rel, _, _ in staged), unchanged, tuple(deleted))
+    out_dir.mkdir(parents=True, exist_ok=True)
+    _write_if_changed(out_dir / MANIFEST, manifest_text(sorted(files)))
+    return WriteReport(tuple(rel for rel, _, _ in staged), len(files) - len(staged),
+                       tuple(deleted), stats)
+
+
+def manifest_text(files: list[str]) -> str:
+    """``json.dumps({"generator": "timeline", "files": files}, indent=0) + "\\n"``, without
+    the standard library's slow indenting encoder."""
+    listed = "[\n" + ",\n".join(map(_json_string, files)) + "\n]" if files else "[]"
+    return '{\n"generator": "timeline",\n"files": ' + listed + "\n}\n"
+
+
+_json_string = json.encoder.encode_basestring_ascii  # json.dumps' default ensure_ascii=True
+
+
+def _write_if_changed(path: Path, text: str) -> None:
+    try:
+        if path.read_text(encoding="utf-8") == text:
+            return
+    except (OSError, ValueError):
+        pass
+    path.write_text(text, encoding="utf-8")
+
+
+def _remove_if_empty(folder: Path) -> None:
+    try:
+        folder.rmdir()
+    except OSError:
+        return
 
 
 def _remove_empty_parents(folder: Path, out_dir: Path) -> None:
@@ -108,9 +250,10 @@ def _remove_empty_parents(folder: Path, out_dir: Path) -> None:
 def remove_site(out_dir: Path) -> list[str]:
     """Delete the files our builds wrote (per the manifest), and the manifest; keep the rest."""
     removed = []
+    guard = _Guard(out_dir)
     for rel in sorted(read_manifest(out_dir)):
         try:
-            path = safe_target(out_dir, rel)
+            path = guard.target(rel)
         except OutputError:
             continue
         if path.is_file() and not path.is_symlink():
@@ -121,3 +264,7 @@ def remove_site(out_dir: Path) -> list[str]:
     if out_dir.is_dir() and not any(out_dir.iterdir()):
         out_dir.rmdir()
     return removed
+
+
+__all__ = ["MANIFEST", "FileStat", "WriteReport", "file_stat", "read_manifest", "remove_site",
+           "safe_target", "write_site"]

@@ -1,11 +1,18 @@
-"""Stage 6: render the timeline to files in memory (path -> bytes); nothing touches disk."""
+"""Stage 6: render the timeline to files in memory (path -> bytes); nothing touches disk.
+
+plan_pages() gives every output path a function that renders its bytes and a digest of
+what those bytes depend on (timeline.pagekeys), so that a rebuild can keep the pages whose
+inputs did not change, and copy the unchanged pieces of the others (timeline.pieces).
+"""
 
 from __future__ import annotations
 
 import functools
 import itertools
+import secrets
+import weakref
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,97 +23,48 @@ from markupsafe import Markup, escape
 
 from timeline import __version__
 from timeline.config import Config
-from timeline.dates import MONTH_ABBR, iso_bounds, span_label
+from timeline.dates import MONTH_ABBR
+from timeline.digest import digest, plain
 from timeline.errors import ThemeError, problem
-from timeline.export import dumps, salience, timeline_to_json
-from timeline.feeds import timeline_to_atom, timeline_to_sitemap
-from timeline.ical import timeline_to_ics
-from timeline.model import Citation, DateSpan, Document, Event, Precision, Sentence, Timeline
+from timeline.export import salience, write_json
+from timeline.feeds import feed_updated, timeline_to_sitemap, write_atom
+from timeline.ical import stamp_of, write_ics
+from timeline.model import Citation, Document, Event, Sentence, Timeline
+from timeline.pagekeys import (
+    SiteKeys,
+    event_keys,
+    page_digest,
+    prints_cards_as_they_are,
+    site_keys,
+    uses_whole_site,
+)
+from timeline.pagevalues import (
+    INLINE_MARKUP,
+    Block,
+    SourceSentence,
+    date_attr,
+    date_label,
+    group_events,
+    select_key_events,
+    url_function,
+)
+from timeline.pieces import Composer, Reuse
 from timeline.theme import Theme
-from timeline.timelinejs import timeline_to_timelinejs
+from timeline.timelinejs import write_timelinejs
 from timeline.urls import KEY_EVENTS_PATH, absolute, event_path, source_path
-from timeline.urls import link as _link
 
 SiteFiles = dict[str, bytes]
-MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
-               "September", "October", "November", "December")
-
-
-def date_label(span: DateSpan | None) -> str:
-    """"1 Feb 2026", "Dec 2025", "early 2022", or "undated"."""
-    return span_label(span) if span is not None else "undated"
-
-
-def date_attr(span: DateSpan | None) -> str:
-    """A valid ``<time datetime>`` value never finer than the text: a year for "early 2022"
-    or a half, a month for a month or season, an ISO week for a week."""
-    if span is None:
-        return ""
-    if span.precision == Precision.DECADE:
-        return f"{span.start.year // 10 * 10:04d}"
-    if span.precision <= Precision.HALF:
-        return f"{span.start.year:04d}"
-    if span.precision == Precision.WEEK:
-        year, week, _ = span.start.isocalendar()
-        return f"{year:04d}-W{week:02d}"
-    if span.precision < Precision.WEEK:
-        return f"{span.start.year:04d}-{span.start.month:02d}"
-    return iso_bounds(span)[0]
-
-
-@dataclass(frozen=True, slots=True)
-class _Section:
-    label: str
-    anchor: str
-    events: tuple[Event, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class _Year:
-    label: str
-    anchor: str
-    sections: tuple[_Section, ...]
-
-
-def group_events(events: tuple[Event, ...]) -> tuple[_Year, ...]:
-    """Events by year, then by month (coarser dates first in each year), undated last."""
-    years: list[_Year] = []
-
-    def year_of(e: Event) -> str:
-        return str(e.date.start.year) if e.date else "Undated"
-
-    for year, in_year in itertools.groupby(events, key=year_of):
-        sections: dict[str, list[Event]] = defaultdict(list)
-        for e in in_year:
-            if e.date is None:
-                key = "Undated"
-            elif e.date.precision >= Precision.MONTH and (e.date.start.year, e.date.start.month) \
-                    == (e.date.end.year, e.date.end.month):
-                key = f"{MONTH_NAMES[e.date.start.month - 1]} {year}"
-            else:
-                key = f"During {year}" if e.date.precision >= Precision.HALF else (
-                    f"{date_label(e.date)}")
-            sections[key].append(e)
-        years.append(_Year(year, f"y{year}" if year != "Undated" else "undated", tuple(
-            _Section(label, f"y{year}-{i}", tuple(evs))
-            for i, (label, evs) in enumerate(sections.items()))))
-    return tuple(years)
-
-
-def select_key_events(events: tuple[Event, ...], minimum: int) -> tuple[Event, ...]:
-    """Events reported by at least ``minimum`` documents, most reported first (stable)."""
-    return tuple(sorted((e for e in events if salience(e) >= minimum), key=lambda e: -salience(e)))
-
-
 class _Renderer:
     """Renders pages with the paths and helpers every template gets."""
 
     def __init__(self, timeline: Timeline, config: Config, theme: Theme,
-                 env: jinja2.Environment | None = None) -> None:
+                 env: jinja2.Environment, reuse: Reuse, keys: SiteKeys) -> None:
         self.timeline = timeline
         self.config = config
-        self.env = env or theme.environment()
+        self.env = env
         self.theme = theme
+        self.reuse = reuse
+        self.keys = keys
         self.docs = {d.id: d for d in timeline.documents}
         self.citing: dict[tuple[str, int], list[Event]] = defaultdict(list)
         for event in timeline.events:
@@ -116,12 +74,42 @@ class _Renderer:
                     self.citing[(c.document, c.context_sentence)].append(event)
         md = MarkdownIt("commonmark", {"html": config.allow_html, "linkify": False})
         self.inline: Callable[[str], str] = md.renderInline
+        self._shared: dict[str, dict[str, Any]] = {}
+        self._whole_site: dict[str, bool] = {}
+        self._splices: dict[str, bool] = {}
 
     def outlets(self, event: Event) -> list[str]:
         """The outlets that report an event (a document without one counts by its id)."""
         names = {(self.docs[c.document].source or c.document) if c.document in self.docs
                  else c.document for c in event.citations}
         return sorted(names)
+
+    def whole_site(self, template: str) -> bool:
+        """Whether ``template`` shows the whole site (so its pages depend on everything)."""
+        found = self._whole_site.get(template)
+        if found is None:
+            found = self._whole_site[template] = uses_whole_site(self.env, template)
+        return found
+
+    def shared(self, root: str) -> dict[str, Any]:
+        """The template values of every page at ``root``, made once."""
+        values = self._shared.get(root)
+        if values is None:
+            url = url_function(root)
+
+            def cite_url(c: Citation) -> str:
+                return url(source_path(c.document)) + f"#s{c.sentence + 1}"
+
+            values = self._shared[root] = {
+                "site": self.config, "root": root or "./", "url": url,
+                "cite_url": cite_url, "event_url": lambda e: url(event_path(e)),
+                "source_url": lambda doc_id: url(source_path(doc_id)), "docs": self.docs,
+                "date_label": date_label, "date_attr": date_attr, "salience": salience,
+                "theme_options": self.theme.options, "version": __version__,
+                "timeline": self.timeline, "outlets": self.outlets,
+                "key_events_url": url(KEY_EVENTS_PATH),
+            }
+        return values
 
     def page(self, template: str, path: str, **context: Any) -> bytes:
         # 404.html is served at any address, where relative links would break: it links
@@ -130,24 +118,63 @@ class _Renderer:
         root = self.config.site_url if absolute_root else "../" * path.count("/")
         canonical = absolute(self.config.site_url, path) if (
             self.config.site_url and path != "404.html") else ""
+        values = {**self.shared(root), "page_path": path, "canonical": canonical, **context}
+        if not self.splices(template):
+            values["event_card"] = functools.partial(self.card, values)
+            return self.render(template, values).encode("utf-8")
+        cards: list[Event] = []
+        token = f"\x00{secrets.token_hex(8)}:"
 
-        def url(target: str) -> str:
-            return root + _link(target) if target else (root or "./")
+        def event_card(event: Event) -> Markup:
+            """A placeholder, replaced by the event's card (_event.html) after rendering."""
+            cards.append(event)
+            return Markup(f"{token}{len(cards) - 1}\x00")
 
-        def cite_url(c: Citation) -> str:
-            return url(source_path(c.document)) + f"#s{c.sentence + 1}"
+        values["event_card"] = event_card
+        text = self.render(template, values)
+        if not cards:
+            return text.encode("utf-8")
+        return self.splice(template, path, values, text.split(token), cards)
 
-        values = {
-            "site": self.config, "root": root or "./", "page_path": path, "url": url,
-            "cite_url": cite_url, "event_url": lambda e: url(event_path(e)),
-            "source_url": lambda doc_id: url(source_path(doc_id)), "docs": self.docs,
-            "date_label": date_label, "date_attr": date_attr, "salience": salience,
-            "theme_options": self.theme.options, "version": __version__,
-            "timeline": self.timeline, "canonical": canonical, "outlets": self.outlets,
-            "key_events_url": url(KEY_EVENTS_PATH), **context,
-        }
+    def splices(self, template: str) -> bool:
+        """Whether cards on pages of ``template`` may be put in after rendering: only when
+        the templates print them as they are (a filter would see a placeholder)."""
+        found = self._splices.get(template)
+        if found is None:
+            found = self._splices[template] = prints_cards_as_they_are(self.env, template)
+        return found
+
+    def splice(self, template: str, path: str, values: dict[str, Any], parts: list[str],
+               cards: list[Event]) -> bytes:
+        """The page with its cards in place of their placeholders, each card copied from
+        the previous build when its event and everything else it shows are unchanged."""
+        if len(parts) != len(cards) + 1 or not all(
+                part.startswith(f"{i}\x00") for i, part in enumerate(parts[1:])):
+            # The placeholders did not come out as they went in: render the cards inline.
+            values["event_card"] = functools.partial(self.card, values)
+            return self.render(template, values).encode("utf-8")
+        context = page_digest(self.keys, self.whole_site("_event.html"), "card", path)
+        compose = Composer(context, self.reuse.pieces(path, context))
+        compose.text(parts[0])
+        for event, part in zip(cards, parts[1:], strict=True):
+            compose.piece(self.event_key(event), functools.partial(self.card, values, event))
+            compose.text(part[part.index("\x00") + 1:])
+        data, index = compose.result()
+        self.reuse.note(path, data, index)
+        return data
+
+    def event_key(self, event: Event) -> str:
+        """The digest of an event with the documents it cites (see timeline.pagekeys)."""
+        found = self.keys.events.get(event.id)
+        return found if found is not None else digest(plain(event), "not in the timeline")
+
+    def card(self, values: dict[str, Any], event: Event) -> Markup:
+        """An event's card: _event.html with the page's values (as an include sees them)."""
+        return Markup(self.render("_event.html", {**values, "event": event}))
+
+    def render(self, template: str, values: dict[str, Any]) -> str:
         try:
-            return self.env.get_template(template).render(values).encode("utf-8")
+            return self.env.get_template(template).render(values)
         except jinja2.TemplateSyntaxError as exc:
             raise ThemeError([problem(Path(exc.filename) if exc.filename else None, exc.lineno,
                                       f"template syntax: {exc.message}")]) from exc
@@ -159,64 +186,164 @@ class _Renderer:
                 from exc
 
     def sentence_html(self, doc: Document, s: Sentence) -> Markup:
-        if doc.format == "markdown":
-            return Markup(self.inline(s.text))
-        return escape(s.text)
+        if doc.format != "markdown":
+            return escape(s.text)
+        if INLINE_MARKUP.search(s.text) is None:  # plain text: what renderInline returns
+            return Markup(s.text.replace('"', "&quot;"))
+        return Markup(self.inline(s.text))
 
     def source_page(self, doc: Document, path: str) -> bytes:
         return self.page("source.html", path, doc=doc, blocks=self.source_blocks(doc),
                          extraction=self.timeline.extractions[doc.id])
 
-    def source_blocks(self, doc: Document) -> list[dict[str, Any]]:
+    def source_blocks(self, doc: Document) -> list[Block]:
         extraction = self.timeline.extractions[doc.id]
-        blocks: list[dict[str, Any]] = []
+        blocks: list[Block] = []
         for _block, sentences in itertools.groupby(extraction.sentences, key=lambda s: s.block):
             items = list(sentences)
-            blocks.append({"heading": items[0].heading and len(items) == 1, "sentences": [
-                {"index": s.index + 1, "line": s.line, "html": self.sentence_html(doc, s),
-                 "events": list(dict.fromkeys(self.citing.get((doc.id, s.index), [])))}
-                for s in items]})
+            blocks.append(Block(items[0].heading and len(items) == 1, [
+                SourceSentence(s.index + 1, s.line, self.sentence_html(doc, s),
+                                # the same event twice (dated and context sentence): once
+                                list({id(e): e for e in self.citing.get((doc.id, s.index), ())}
+                                     .values()))
+                for s in items]))
         return blocks
+
+    def composite(self, path: str, write: Callable[[Composer, Callable[[Event], str]], None],
+                  *context: object) -> bytes:
+        """An export made of one piece per event (see timeline.pieces)."""
+        shared = page_digest(self.keys, False, path, *context)
+        compose = Composer(shared, self.reuse.pieces(path, shared))
+        write(compose, self.event_key)
+        data, index = compose.result()
+        self.reuse.note(path, data, index)
+        return data
+
+
+@dataclass(frozen=True, slots=True)
+class SitePlan:
+    """Every output path of a site: how to render it, and what its bytes depend on."""
+
+    render: dict[str, Callable[[], bytes]]
+    """Path -> the function that renders its bytes."""
+    digests: dict[str, str]
+    """Path -> the digest of its inputs: equal digests, equal bytes."""
+
+
+_memos: weakref.WeakKeyDictionary[jinja2.Environment, Reuse] = weakref.WeakKeyDictionary()
+
+
+def memo_for(env: jinja2.Environment) -> Reuse:
+    """The pages rendered with ``env`` so far, kept for as long as the environment (the dev
+    server keeps one between rebuilds and makes a new one when the theme changes)."""
+    found = _memos.get(env)
+    if found is None:
+        found = _memos[env] = Reuse(in_memory=True)
+    return found
+
+
+def plan_pages(timeline: Timeline, config: Config, theme: Theme,
+               env: jinja2.Environment | None = None, reuse: Reuse | None = None) -> SitePlan:
+    """Every output path with its render function and digest; with ``reuse``, pages and
+    pieces of the last build are taken from it instead of rendered again."""
+    env = env or theme.environment()
+    reuse = reuse or Reuse()
+    keys = site_keys(timeline, config, theme)
+    r = _Renderer(timeline, config, theme, env, reuse, keys)
+    plan: dict[str, Callable[[], bytes]] = {}
+    digests: dict[str, str] = {}
+
+    def add(path: str, inputs: str, make: Callable[[], bytes]) -> None:
+        plan[path] = make
+        digests[path] = inputs
+
+    events = timeline.events
+    key_events = select_key_events(events, config.key_event_sources)
+    add("index.html", page_digest(keys, True, "index.html"), lambda: r.page(
+        "index.html", "index.html", years=group_events(events), events=events,
+        key_events=key_events))
+    add(KEY_EVENTS_PATH, page_digest(keys, r.whole_site("key.html"), KEY_EVENTS_PATH,
+                                     event_keys(keys, key_events)),
+        lambda: r.page("key.html", KEY_EVENTS_PATH, key_events=key_events))
+    whole = r.whole_site("event.html")
+    for i, event in enumerate(events):
+        path = event_path(event)
+        previous = events[i - 1] if i > 0 else None
+        following = events[i + 1] if i + 1 < len(events) else None
+        add(path, page_digest(keys, whole, path, event_keys(keys, (event, previous, following))),
+            functools.partial(r.page, "event.html", path, event=event, previous=previous,
+                              next=following))
+    whole = r.whole_site("source.html")
+    for doc in timeline.documents:
+        path = source_path(doc.id)
+        citing = [keys.events[e] for e in keys.citing.get(doc.id, ())]
+        add(path, page_digest(keys, whole, path, keys.documents[doc.id], citing),
+            functools.partial(r.source_page, doc, path))
+    add("404.html", page_digest(keys, r.whole_site("404.html"), "404.html"),
+        lambda: r.page("404.html", "404.html"))
+    everything = page_digest(keys, True)
+    add("events.json", everything, lambda: r.composite(
+        "events.json", functools.partial(write_json, timeline, config.title)))
+    add("timelinejs.json", everything, lambda: r.composite(
+        "timelinejs.json", functools.partial(write_timelinejs, timeline, config)))
+    add("events.ics", everything, lambda: r.composite(
+        "events.ics", functools.partial(write_ics, timeline, config), stamp_of(timeline)))
+    add("feed.xml", everything, lambda: r.composite(
+        "feed.xml", functools.partial(write_atom, timeline, config), feed_updated(timeline)))
+    if config.site_url:  # a sitemap must list absolute URLs
+        add("sitemap.xml", page_digest(keys, False, "sitemap.xml", [e.id for e in events],
+                                       [d.id for d in timeline.documents]),
+            lambda: timeline_to_sitemap(timeline, config.site_url))
+    add(".nojekyll", page_digest(keys, False, ".nojekyll"), lambda: b"")
+    for rel, source in theme.static_files():
+        add(rel.as_posix(), page_digest(keys, False, rel.as_posix(), str(source)),
+            source.read_bytes)
+    if reuse.in_memory:
+        reuse.forget_pages_except(plan)
+        plan = {path: functools.partial(_remembered, reuse, path, digests[path], make)
+                for path, make in plan.items()}
+    return SitePlan(plan, digests)
+
+
+def _remembered(reuse: Reuse, path: str, inputs: str, make: Callable[[], bytes]) -> bytes:
+    found = reuse.page(path, inputs)
+    if found is None:
+        found = make()
+        reuse.remember_page(path, inputs, found)
+    return found
 
 
 def plan_site(timeline: Timeline, config: Config, theme: Theme,
               env: jinja2.Environment | None = None) -> dict[str, Callable[[], bytes]]:
     """Every output path of the site, each with the function that renders its bytes (the
-    dev server renders a page only when it is asked for; see timeline.serve)."""
-    r = _Renderer(timeline, config, theme, env)
-    plan: dict[str, Callable[[], bytes]] = {}
-    key_events = select_key_events(timeline.events, config.key_event_sources)
-    plan["index.html"] = lambda: r.page("index.html", "index.html",
-                                        years=group_events(timeline.events),
-                                        events=timeline.events, key_events=key_events)
-    plan[KEY_EVENTS_PATH] = lambda: r.page("key.html", KEY_EVENTS_PATH, key_events=key_events)
-    events = timeline.events
-    for i, event in enumerate(events):
-        path = event_path(event)
-        plan[path] = functools.partial(r.page, "event.html", path, event=event,
-                                       previous=events[i - 1] if i > 0 else None,
-                                       next=events[i + 1] if i + 1 < len(events) else None)
-    for doc in timeline.documents:
-        path = source_path(doc.id)
-        plan[path] = functools.partial(r.source_page, doc, path)
-    plan["404.html"] = lambda: r.page("404.html", "404.html")
-    plan["events.json"] = lambda: dumps(timeline_to_json(timeline, config.title))
-    plan["timelinejs.json"] = lambda: dumps(timeline_to_timelinejs(timeline, config))
-    plan["events.ics"] = lambda: timeline_to_ics(timeline, config)
-    plan["feed.xml"] = lambda: timeline_to_atom(timeline, config)
-    if config.site_url:  # a sitemap must list absolute URLs
-        plan["sitemap.xml"] = lambda: timeline_to_sitemap(timeline, config.site_url)
-    plan[".nojekyll"] = lambda: b""
-    for rel, source in theme.static_files():
-        plan[rel.as_posix()] = functools.partial(bytes, source.read_bytes())
-    return plan
+    dev server renders a page only when it is asked for; see timeline.serve). With ``env``,
+    pages whose inputs did not change since the last plan with it come from memory."""
+    reuse = memo_for(env) if env is not None else None
+    return plan_pages(timeline, config, theme, env, reuse).render
+
+
+class RenderedFiles(Mapping[str, bytes]):
+    """The files of a plan, each rendered when asked for and not kept (so that a site far
+    larger than memory streams through write_site)."""
+
+    def __init__(self, plan: SitePlan) -> None:
+        self.plan = plan
+
+    def __getitem__(self, path: str) -> bytes:
+        return self.plan.render[path]()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.plan.render)
+
+    def __len__(self) -> int:
+        return len(self.plan.render)
 
 
 def render_site(timeline: Timeline, config: Config, theme: Theme,
                 env: jinja2.Environment | None = None) -> SiteFiles:
     """Every page, asset and export of the site, as bytes keyed by output path."""
-    return {path: make() for path, make in plan_site(timeline, config, theme, env).items()}
+    return {path: make() for path, make in plan_pages(timeline, config, theme, env).render.items()}
 
 
-__all__ = ["MONTH_ABBR", "SiteFiles", "event_path", "plan_site", "render_site",
-           "source_path"]
+__all__ = ["MONTH_ABBR", "RenderedFiles", "SiteFiles", "SitePlan", "event_path", "memo_for",
+           "plan_pages", "plan_site", "render_site", "source_path"]

@@ -23,6 +23,9 @@ from timeline import __version__
 from timeline.config import Config
 from timeline.errors import Problem
 from timeline.model import Document
+from timeline.output import FileStat
+from timeline.pagekeys import code_digest, theme_digest
+from timeline.pieces import PieceIndex, Record
 from timeline.theme import Theme
 
 NAME = "build-stamp.json"
@@ -43,12 +46,8 @@ def compute(config: Config, theme: Theme, docs: Iterable[Document], fingerprint:
             strict: bool) -> str:
     """The hash of everything a build's output depends on."""
     h = hashlib.sha256()
-    h.update(f"{__version__}|{fingerprint}|{strict}|{config!r}|{theme.options!r}".encode())
-    for folder in (*theme.dirs, theme.default_dir):
-        for path in sorted(folder.rglob("*")):
-            if path.is_file():
-                stat = path.stat()
-                h.update(f"{path}|{stat.st_size}|{stat.st_mtime_ns}".encode())
+    h.update(f"{__version__}|{fingerprint}|{strict}|{config!r}|{theme_digest(theme)}|"
+             f"{code_digest()}".encode())
     for doc in docs:
         h.update(f"{doc.id}|{doc.digest}|{doc.published}|{doc.published_from}|".encode())
     return h.hexdigest()
@@ -76,30 +75,70 @@ def unchanged(cache_dir: Path, out_dir: Path, digest: str) -> Stamp | None:
         return None
 
 
-def store(cache_dir: Path, out_dir: Path, stamp: Stamp, files: Iterable[str]) -> None:
-    """Remember a successful build (best effort: without it the next build just works)."""
-    try:
-        record = {}
-        for rel in files:
-            stat = os.stat(out_dir / rel)
-            record[rel] = [stat.st_size, stat.st_mtime_ns]
-        data = {"digest": stamp.digest, "output": str(out_dir), "files": record,
-                "documents": stamp.documents, "events": stamp.events, "merged": stamp.merged,
-                "warnings": [{"path": p.path.as_posix() if p.path else None, "line": p.line,
-                              "message": p.message, "severity": p.severity, "hint": p.hint}
-                             for p in stamp.warnings]}
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=cache_dir, prefix=".tmp-", suffix=".json")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle)
-        os.replace(tmp, cache_dir / NAME)
-    except OSError:
-        return
+def store(cache_dir: Path, out_dir: Path, stamp: Stamp, stats: Mapping[str, FileStat]) -> None:
+    """Remember a successful build and the files it left (best effort: without it the next
+    build just works)."""
+    data = {"digest": stamp.digest, "output": str(out_dir),
+            "files": {rel: [size, mtime] for rel, (size, mtime, _) in stats.items()},
+            "documents": stamp.documents, "events": stamp.events, "merged": stamp.merged,
+            "warnings": [{"path": p.path.as_posix() if p.path else None, "line": p.line,
+                          "message": p.message, "severity": p.severity, "hint": p.hint}
+                         for p in stamp.warnings]}
+    _store_json(cache_dir, NAME, data)
 
 
 def forget(cache_dir: Path) -> None:
     """Drop the stamp (the next build does all its work)."""
     try:
         (cache_dir / NAME).unlink()
+    except OSError:
+        return
+
+
+PAGES = "pages.json"
+"""The per-page record: each file's input digest, stat and pieces (see timeline.pieces)."""
+KEY_LENGTH = 32
+"""Piece keys are hex digests of this length, stored end to end in one string."""
+
+
+def load_pages(cache_dir: Path, out_dir: Path) -> Record:
+    """What the last build wrote to ``out_dir`` (nothing when unknown)."""
+    try:
+        data = json.loads((cache_dir / PAGES).read_text(encoding="utf-8"))
+        if data.get("version") != 1 or data.get("output") != str(out_dir):
+            return Record()
+        pieces = {}
+        for path, p in data["pieces"].items():
+            keys = p["keys"]
+            pieces[path] = PieceIndex(p["context"], [keys[i:i + KEY_LENGTH] for i in range(
+                0, len(keys), KEY_LENGTH)], p["spans"])
+        pages = data["pages"]
+        if not all(isinstance(entry, list) and len(entry) == 4 for entry in pages.values()):
+            return Record()
+        return Record(pages, pieces)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return Record()
+
+
+def store_pages(cache_dir: Path, out_dir: Path, pages: Mapping[str, tuple[str, FileStat]],
+                pieces: Mapping[str, PieceIndex]) -> None:
+    """Remember what this build wrote (best effort: without it the next renders everything)."""
+    data = {"version": 1, "output": str(out_dir),
+            "pages": {path: [digest, *stat] for path, (digest, stat) in pages.items()},
+            "pieces": {path: {"context": p.context, "keys": "".join(p.keys),
+                              "spans": list(p.spans)}
+                       for path, p in pieces.items()
+                       if all(len(k) == KEY_LENGTH for k in p.keys)}}
+    _store_json(cache_dir, PAGES, data)
+
+
+def _store_json(cache_dir: Path, name: str, data: Any) -> None:
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        text = json.dumps(data, separators=(",", ":"))  # one call: the C encoder
+        fd, tmp = tempfile.mkstemp(dir=cache_dir, prefix=".tmp-", suffix=".json")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, cache_dir / name)
     except OSError:
         return

@@ -6,14 +6,17 @@ TimelineJS needs a start date on every slide, so undated events are left out of 
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import Any
 
 from markupsafe import escape
 
 from timeline.config import Config
 from timeline.dates import iso_bounds, span_label
-from timeline.export import salience
+from timeline.export import PieceList, compose_json, salience
 from timeline.model import DateSpan, Document, Event, Timeline
+from timeline.pieces import Composer
 from timeline.urls import absolute, event_path, link, source_path
 
 
@@ -61,31 +64,46 @@ def slide_text(event: Event, docs: dict[str, Document], base: str) -> str:
     return "".join(parts)
 
 
-def timeline_to_timelinejs(timeline: Timeline, config: Config) -> dict[str, Any]:
-    """The TimelineJS3 document: a title slide and one slide per dated event."""
+def slide(event: Event, docs: dict[str, Document], base: str) -> dict[str, Any]:
+    """The slide of a dated event."""
+    assert event.date is not None
+    data: dict[str, Any] = {
+        **tl_dates(event.date),
+        "text": {"headline": str(escape(event.title)), "text": slide_text(event, docs, base)},
+        "unique_id": f"e-{event.id}",
+    }
+    group = group_of(event, docs)
+    if group:
+        data["group"] = group
+    return data
+
+
+def _timelinejs(timeline: Timeline, config: Config, key: Callable[[Event], str]
+                ) -> dict[str, Any]:
     docs = {d.id: d for d in timeline.documents}
     base = absolute(config.site_url, "") if config.site_url else ""
-    events = []
-    for event in timeline.events:
-        if event.date is None:
-            continue
-        slide: dict[str, Any] = {
-            **tl_dates(event.date),
-            "text": {"headline": str(escape(event.title)),
-                     "text": slide_text(event, docs, base)},
-            "unique_id": f"e-{event.id}",
-        }
-        group = group_of(event, docs)
-        if group:
-            slide["group"] = group
-        events.append(slide)
-    dated = len(events)
-    intro = f"{dated} dated events from {len(timeline.documents)} documents."
+    slides = PieceList([e for e in timeline.events if e.date is not None], key,
+                       functools.partial(slide, docs=docs, base=base))
+    intro = f"{len(slides.items)} dated events from {len(timeline.documents)} documents."
     if config.description:
         intro = f"{escape(config.description)} {intro}"
     return {"title": {"text": {"headline": str(escape(config.title)), "text": f"<p>{intro}</p>"},
                       "unique_id": "title"},
-            "events": events}
+            "events": slides}
 
 
-__all__ = ["timeline_to_timelinejs"]
+def timeline_to_timelinejs(timeline: Timeline, config: Config) -> dict[str, Any]:
+    """The TimelineJS3 document: a title slide and one slide per dated event."""
+    data = _timelinejs(timeline, config, lambda e: e.id)
+    data["events"] = data["events"].values()
+    return data
+
+
+def write_timelinejs(timeline: Timeline, config: Config, compose: Composer,
+                     key: Callable[[Event], str]) -> None:
+    """timelinejs.json into ``compose``, one piece per slide."""
+    compose_json(compose, _timelinejs(timeline, config, key))
+    compose.text("\n")
+
+
+__all__ = ["timeline_to_timelinejs", "write_timelinejs"]

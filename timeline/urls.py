@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import quote
 
 from timeline.model import Event
@@ -27,7 +28,13 @@ def link(path: str) -> str:
     folder-style for index.html pages. Fragments are appended by the callers."""
     if path.endswith("index.html"):
         path = path[: -len("index.html")]
+    if _PLAIN.fullmatch(path):  # nothing to encode (most paths): skip quote()'s work
+        return path
     return quote(path, safe="/")
+
+
+_PLAIN = re.compile(r"[A-Za-z0-9_.~/-]*")
+"""Characters quote(..., safe="/") leaves as they are."""
 
 
 def absolute(site_url: str, path: str) -> str:

@@ -1,0 +1,125 @@
+"""The fast paths of rendering equal the slow ones they replace, and digests are stable."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote as url_quote
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from markdown_it import MarkdownIt
+
+from timeline.build import build, make_cache
+from timeline.config import load_config
+from timeline.digest import digest, plain
+from timeline.export import encode
+from timeline.ical import LINE_OCTETS, fold
+from timeline.model import Citation, DateSpan, Event, Precision
+from timeline.pagekeys import RENDER_MODULES
+from timeline.pagevalues import INLINE_MARKUP
+from timeline.urls import link
+
+REPO = Path(__file__).resolve().parent.parent
+TEXT = st.text(alphabet=st.sampled_from(list("ab Z09é“”中😀\"'\\/\n\r\t\x00\x1f&<>*_[]!`#:;,-")),
+               max_size=40)
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | TEXT,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(TEXT, inner, max_size=4),
+    max_leaves=25)
+
+
+@given(JSON)
+def test_encode_is_json_dumps_with_indent_one(value: Any) -> None:
+    assert encode(value) == json.dumps(value, ensure_ascii=False, indent=1)
+    assert encode([value, {"k": value}], " ") == json.dumps(
+        [value, {"k": value}], ensure_ascii=False, indent=1).replace("\n", "\n ")
+
+
+def _fold_by_character(line: str) -> str:
+    """The plain definition: add characters until the next would pass 75 (then 74) octets."""
+    pieces: list[str] = []
+    current, size, limit = "", 0, LINE_OCTETS
+    for char in line:
+        octets = len(char.encode("utf-8"))
+        if size + octets > limit:
+            pieces.append(current)
+            current, size, limit = "", 0, LINE_OCTETS - 1
+        current += char
+        size += octets
+    pieces.append(current)
+    return "\r\n ".join(pieces) + "\r\n"
+
+
+@given(st.text(alphabet=st.sampled_from(list("abc ;,\\é“中😀")), max_size=400))
+def test_fold_cuts_where_the_definition_does(line: str) -> None:
+    assert fold(line) == _fold_by_character(line)
+
+
+@settings(max_examples=300)
+@given(TEXT, st.booleans())
+def test_plain_sentences_render_as_markdown_would(text: str, html: bool) -> None:
+    if INLINE_MARKUP.search(text) is None:
+        md = MarkdownIt("commonmark", {"html": html, "linkify": False})
+        assert md.renderInline(text) == text.replace('"', "&quot;")
+
+
+@given(st.text(alphabet=st.sampled_from(list("aZ09_.~/-#?% é中+=&")), max_size=20),
+       st.booleans())
+def test_link_encodes_as_quote_does(path: str, index: bool) -> None:
+    assert link(path + ("index.html" if index else "")) == url_quote(path, safe="/")
+
+
+def _event(quote: str = "The port closed on 3 March 2025.") -> Event:
+    span = DateSpan(dt.date(2025, 3, 3), dt.date(2025, 3, 3), Precision.DAY)
+    return Event("e1", span, "The port closed", quote,
+                 (Citation("a", 0, 5, quote, "3 March 2025", "the text gives the day"),),
+                 actors=("Port",), merge_notes=("same day",))
+
+
+def test_digests_do_not_depend_on_object_identity() -> None:
+    quote = "The port closed on 3 March 2025."
+    copy = "".join(list(quote))  # equal, but another object
+    assert copy is not quote
+    assert digest(_event(quote)) == digest(_event(copy))
+    assert digest(plain(_event(quote)), [quote, quote]) == digest(plain(_event(copy)),
+                                                                  [quote, copy])
+    assert digest(_event()) != digest(_event("The port closed on 4 March 2025."))
+
+
+def test_digests_are_the_same_in_another_process() -> None:
+    code = ("from tests.test_render_units import _event\nfrom timeline.digest import digest\n"
+            "print(digest(_event(), 'x', [1, None]))")
+    other = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True,
+                           text=True, check=True, env={"PYTHONHASHSEED": "123", "PATH": ""})
+    assert other.stdout.strip() == digest(_event(), "x", [1, None])
+
+
+def test_the_render_digest_covers_every_module_rendering_imports() -> None:
+    code = ("import sys, timeline.render, timeline.publish\n"
+            "print(' '.join(m.split('.', 1)[1] if '.' in m else '__init__'\n"
+            "               for m in sys.modules if m.split('.')[0] == 'timeline'))")
+    found = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True,
+                           text=True, check=True).stdout.split()
+    missing = set(found) - set(RENDER_MODULES) - {"publish", "stamp"}
+    assert not missing, f"add {sorted(missing)} to pagekeys.RENDER_MODULES"
+
+
+def test_a_template_that_changes_the_card_placeholders_still_gets_the_cards(
+        make_site: Callable[..., Path]) -> None:
+    index = ('{% extends "!default/index.html" %}{% block timeline %}'
+             '{% for event in events %}{{ event_card(event)|replace("class=", "data-x=") }}'
+             '{% endfor %}{% endblock %}')
+    site = make_site({"content/a.md": "---\npublished: 2025-03-05\n---\n"
+                      "The port closed on 3 March 2025.\n",
+                      "themes/default/index.html": index})
+    config = load_config(site)
+    build(config, cache=make_cache(config, use_disk=False))
+    page = (config.output_dir / "index.html").read_text()
+    assert 'data-x="event' in page and "The port closed" in page
+    assert "\x00" not in page

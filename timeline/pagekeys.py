@@ -1,0 +1,175 @@
+"""What each page depends on, as digests (the inputs timeline.pieces compares).
+
+- Every page: the salt (timeline's code and version, the configuration, the theme files
+  and options) and the metadata of every document (titles, outlets, dates, front matter),
+  which any template may show through ``docs``.
+- An event page: its event, the documents it cites, and its two neighbours.
+- A source page: its document and the events citing its sentences.
+- A page whose templates use ``timeline`` (or the index's ``events``, ``years`` or
+  ``key_events``): everything.
+
+A document's text appears on its own source page and in the events citing it; a template
+that shows ``docs[id].body`` elsewhere is not tracked.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+import jinja2.meta
+import jinja2.nodes
+import markdown_it
+
+import timeline
+from timeline.config import Config
+from timeline.digest import digest, plain
+from timeline.model import Document, Event, Timeline
+from timeline.theme import Theme
+
+WHOLE_SITE = frozenset({"timeline", "events", "years", "key_events"})
+"""Template variables that make a page depend on every event and document."""
+
+
+RENDER_MODULES = ("__init__", "config", "dates", "digest", "errors", "export", "feeds", "ical",
+                  "model", "output", "pagekeys", "pagevalues", "pieces", "render", "theme",
+                  "timelinejs", "urls")
+"""The modules rendering imports (a test checks the list): the code the pages depend on."""
+
+
+def code_digest() -> str:
+    """A hash of the rendering code, so that an upgrade never reuses stale pages."""
+    return _code_digest(Path(timeline.__file__).parent)
+
+
+@functools.cache
+def _code_digest(folder: Path) -> str:
+    h = hashlib.sha256()
+    for name in RENDER_MODULES:
+        h.update(name.encode() + b"\0" + (folder / f"{name}.py").read_bytes())
+    h.update(f"{jinja2.__version__}|{markdown_it.__version__}".encode())
+    return h.hexdigest()
+
+
+def theme_digest(theme: Theme) -> str:
+    """The theme's files (path, size and modification time) and options."""
+    h = hashlib.sha256(repr(theme.options).encode())
+    for folder in (*theme.dirs, theme.default_dir):
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                info = path.stat()
+                h.update(f"{path}|{info.st_size}|{info.st_mtime_ns}\n".encode())
+    return h.hexdigest()
+
+
+@functools.cache
+def _parse(source: str) -> jinja2.nodes.Template:
+    return jinja2.Environment().parse(source)
+
+
+def _closure(env: jinja2.Environment, name: str) -> list[jinja2.nodes.Template] | None:
+    """A template and every template it extends, includes or imports, parsed; None when
+    one cannot be known (a name computed at render time, a missing or broken file)."""
+    found: list[jinja2.nodes.Template] = []
+    seen: set[str] = set()
+    todo = [name]
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        try:
+            assert env.loader is not None
+            ast = _parse(env.loader.get_source(env, current)[0])
+        except (jinja2.TemplateError, AssertionError):
+            return None  # the render reports the problem
+        found.append(ast)
+        referenced = list(jinja2.meta.find_referenced_templates(ast))
+        if None in referenced:
+            return None
+        todo += [r for r in referenced if r is not None]
+    return found
+
+
+def uses_whole_site(env: jinja2.Environment, name: str) -> bool:
+    """Whether a template, or one it extends or includes, uses a whole-site variable."""
+    closure = _closure(env, name)
+    return closure is None or any(jinja2.meta.find_undeclared_variables(ast) & WHOLE_SITE
+                                  for ast in closure)
+
+
+def prints_cards_as_they_are(env: jinja2.Environment, name: str) -> bool:
+    """Whether every ``event_card(...)`` in a template (and those it uses) is printed as it
+    is, ``{{ event_card(event) }}``, with no filter or expression around it."""
+    closure = _closure(env, name)
+    if closure is None:
+        return False
+    for ast in closure:
+        calls = [c for c in ast.find_all(jinja2.nodes.Call)
+                 if isinstance(c.node, jinja2.nodes.Name) and c.node.name == "event_card"]
+        printed = [n for out in ast.find_all(jinja2.nodes.Output) for n in out.nodes
+                   if isinstance(n, jinja2.nodes.Call) and isinstance(n.node, jinja2.nodes.Name)
+                   and n.node.name == "event_card"]
+        if len(calls) != len(printed):
+            return False
+    return True
+
+
+@dataclass(frozen=True, slots=True)
+class SiteKeys:
+    """The digests pages and pieces are compared by."""
+
+    salt: str
+    """Code, version, configuration and theme."""
+    docs: str
+    """The metadata of every document."""
+    everything: str
+    """Every event and document (for pages that show the whole site)."""
+    events: dict[str, str]
+    """Event id -> its digest, with the documents it cites."""
+    documents: dict[str, str]
+    """Document id -> its digest (its bytes and metadata)."""
+    citing: dict[str, tuple[str, ...]]
+    """Document id -> the ids of the events citing it."""
+
+
+def _doc_meta(doc: Document) -> str:
+    fields = {f: getattr(doc, f) for f in doc.__slots__ if f not in ("body", "meta", "digest")}
+    return digest(fields, repr(dict(doc.meta)))
+
+
+def site_keys(timeline: Timeline, config: Config, theme: Theme) -> SiteKeys:
+    """Every digest of a site, computed once per build."""
+    salt = digest(code_digest(), repr(config), theme_digest(theme))
+    meta = {doc.id: _doc_meta(doc) for doc in timeline.documents}
+    documents = {doc.id: digest(meta[doc.id], doc.digest) for doc in timeline.documents}
+    docs = digest(sorted(meta.items()))
+    citing: dict[str, list[str]] = defaultdict(list)
+    events: dict[str, str] = {}
+    for event in timeline.events:
+        cited = list(dict.fromkeys(c.document for c in event.citations))
+        events[event.id] = digest(plain(event), [documents.get(d, d) for d in cited])
+        for d in cited:
+            citing[d].append(event.id)
+    everything = digest(docs, sorted(documents.values()), list(events.values()))
+    return SiteKeys(salt, docs, everything, events, documents,
+                    {d: tuple(ids) for d, ids in citing.items()})
+
+
+def page_digest(keys: SiteKeys, whole_site: bool, *inputs: object) -> str:
+    """The digest of a page made from ``inputs`` (besides the salt and the documents)."""
+    return digest(keys.salt, keys.docs, keys.everything if whole_site else "", *inputs)
+
+
+def event_keys(keys: SiteKeys, events: Iterable[Event | None]) -> list[str]:
+    """The digests of some events ("" for None)."""
+    return [keys.events[e.id] if e is not None else "" for e in events]
+
+
+__all__ = ["SiteKeys", "code_digest", "event_keys", "page_digest", "prints_cards_as_they_are",
+           "site_keys", "theme_digest", "uses_whole_site"]

@@ -1,0 +1,129 @@
+"""The values templates get besides the timeline: date labels, the index's years and
+sections, the key events, the blocks of a source page, and page-relative URLs."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from markupsafe import Markup
+
+from timeline.dates import iso_bounds, span_label
+from timeline.export import salience
+from timeline.model import DateSpan, Event, Precision
+from timeline.urls import link
+
+MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
+               "September", "October", "November", "December")
+INLINE_MARKUP = re.compile(r"[\n\r\x00!&*<>\[\]\\_`]")
+"""Characters that start (or end) inline Markdown; a sentence without any renders as text."""
+
+
+def date_label(span: DateSpan | None) -> str:
+    """"1 Feb 2026", "Dec 2025", "early 2022", or "undated"."""
+    return span_label(span) if span is not None else "undated"
+
+
+def date_attr(span: DateSpan | None) -> str:
+    """A valid ``<time datetime>`` value never finer than the text: a year for "early 2022"
+    or a half, a month for a month or season, an ISO week for a week."""
+    if span is None:
+        return ""
+    if span.precision == Precision.DECADE:
+        return f"{span.start.year // 10 * 10:04d}"
+    if span.precision <= Precision.HALF:
+        return f"{span.start.year:04d}"
+    if span.precision == Precision.WEEK:
+        year, week, _ = span.start.isocalendar()
+        return f"{year:04d}-W{week:02d}"
+    if span.precision < Precision.WEEK:
+        return f"{span.start.year:04d}-{span.start.month:02d}"
+    return iso_bounds(span)[0]
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """Events of one month of a year (or of a coarser date)."""
+
+    label: str
+    anchor: str
+    events: tuple[Event, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Year:
+    """A year of the index and its sections."""
+
+    label: str
+    anchor: str
+    sections: tuple[Section, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SourceSentence:
+    """A sentence as source.html shows it."""
+
+    index: int
+    """1-based (the anchor ``#s<index>``)."""
+    line: int
+    html: Markup
+    events: list[Event]
+    """The events citing it."""
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """A paragraph, heading or list item of a source page."""
+
+    heading: bool
+    sentences: list[SourceSentence]
+
+
+def group_events(events: tuple[Event, ...]) -> tuple[Year, ...]:
+    """Events by year, then by month (coarser dates first in each year), undated last."""
+    years: list[Year] = []
+
+    def year_of(e: Event) -> str:
+        return str(e.date.start.year) if e.date else "Undated"
+
+    for year, in_year in itertools.groupby(events, key=year_of):
+        sections: dict[str, list[Event]] = defaultdict(list)
+        for e in in_year:
+            if e.date is None:
+                key = "Undated"
+            elif e.date.precision >= Precision.MONTH and (e.date.start.year, e.date.start.month) \
+                    == (e.date.end.year, e.date.end.month):
+                key = f"{MONTH_NAMES[e.date.start.month - 1]} {year}"
+            else:
+                key = f"During {year}" if e.date.precision >= Precision.HALF else (
+                    f"{date_label(e.date)}")
+            sections[key].append(e)
+        years.append(Year(year, f"y{year}" if year != "Undated" else "undated", tuple(
+            Section(label, f"y{year}-{i}", tuple(evs))
+            for i, (label, evs) in enumerate(sections.items()))))
+    return tuple(years)
+
+
+def select_key_events(events: tuple[Event, ...], minimum: int) -> tuple[Event, ...]:
+    """Events reported by at least ``minimum`` documents, most reported first (stable)."""
+    return tuple(sorted((e for e in events if salience(e) >= minimum), key=lambda e: -salience(e)))
+
+
+def url_function(root: str) -> Callable[[str], str]:
+    """``url(target)`` for pages at ``root``, each answer computed once."""
+    known: dict[str, str] = {}
+
+    def url(target: str) -> str:
+        found = known.get(target)
+        if found is None:
+            found = known[target] = root + link(target) if target else (root or "./")
+        return found
+
+    return url
+
+
+__all__ = ["INLINE_MARKUP", "MONTH_NAMES", "Block", "Section", "SourceSentence", "Year",
+           "date_attr", "date_label", "group_events", "select_key_events", "url_function"]
