@@ -229,3 +229,42 @@ def test_an_edit_renders_only_the_cards_of_the_events_it_changed(
     edited = build(config)
     assert 0 < len(cards) < len(first.timeline.events) / 2, "the unchanged cards were rendered"
     assert _tree(config.output_dir) == render_site(edited.timeline, config, load_theme(config))
+
+
+def test_digests_remembered_by_identity_equal_digests_made_afresh(tmp_path: Path) -> None:
+    """The dev server's KeyMemo looks up the digests of unchanged events and documents; after
+    edits (one that changes an event, one that changes only a cited document's text, one
+    that removes a document) every digest must equal one computed with no memory."""
+    from timeline.build import Session, read_documents
+    from timeline.pagekeys import KeyMemo, site_keys
+
+    rng = random.Random(5)
+    site = tmp_path / "site"
+    (site / "content").mkdir(parents=True)
+    for i in range(8):
+        (site / "content" / f"a{i}.md").write_text(_article(rng, f"Report {i}"))
+    config = load_config(site)
+    theme = load_theme(config)
+    cache = make_cache(config, use_disk=False)
+    session = Session()
+    memo = KeyMemo()
+    reused = 0
+
+    def append(name: str, text: str) -> None:
+        with (site / "content" / name).open("a", encoding="utf-8") as handle:
+            handle.write(text)
+
+    edits = [
+        lambda: append("a1.md", "The quay closed on 2 March 2025.\n"),
+        lambda: append("a2.md", "\nNo dates in this line.\n"),
+        lambda: (site / "content" / "a3.md").unlink(),
+        lambda: None,
+    ]
+    for step, edit in enumerate([lambda: None, *edits]):
+        edit()
+        timeline = build_timeline(config, cache, read_documents(config), session=session)
+        before = dict(memo.events)
+        remembered = site_keys(timeline, config, theme, memo)
+        assert remembered == site_keys(timeline, config, theme), f"step {step}"
+        reused += sum(1 for k, v in memo.events.items() if before.get(k) is v)
+    assert reused, "no event digest was ever taken from the memo"

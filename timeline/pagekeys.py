@@ -143,19 +143,65 @@ def _doc_meta(doc: Document) -> str:
     return digest(fields, repr(dict(doc.meta)))
 
 
-def site_keys(timeline: Timeline, config: Config, theme: Theme) -> SiteKeys:
-    """Every digest of a site, computed once per build."""
+class KeyMemo:
+    """Digests of the documents and events of the previous plan, by object identity.
+
+    The dev server's rebuilds hand back the very same (frozen) objects for what did not
+    change, so their digests are looked up instead of computed again. Each plan keeps only
+    the objects it saw (and holds them, so an id is never reused while it is a key).
+    """
+
+    def __init__(self) -> None:
+        self.docs: dict[int, tuple[Document, str]] = {}
+        self.events: dict[int, _EventKey] = {}
+
+    def doc_meta(self, doc: Document, seen: dict[int, tuple[Document, str]]) -> str:
+        found = self.docs.get(id(doc))
+        value = found[1] if found is not None and found[0] is doc else _doc_meta(doc)
+        seen[id(doc)] = (doc, value)
+        return value
+
+
+@dataclass(slots=True)
+class _EventKey:
+    event: Event
+    cited: tuple[str, ...]
+    """The ids of the documents it cites, in order."""
+    own: str
+    """The digest of the event alone."""
+    inputs: list[str]
+    """The digests of the cited documents ``key`` was made with."""
+    key: str
+    """The digest of the event and the documents it cites."""
+
+
+def site_keys(timeline: Timeline, config: Config, theme: Theme,
+              memo: KeyMemo | None = None) -> SiteKeys:
+    """Every digest of a site, computed once per build (with ``memo``, only for the
+    documents and events that are not the objects of the previous plan)."""
+    memo = memo or KeyMemo()
+    seen_docs: dict[int, tuple[Document, str]] = {}
+    seen_events: dict[int, _EventKey] = {}
     salt = digest(code_digest(), repr(config), theme_digest(theme))
-    meta = {doc.id: _doc_meta(doc) for doc in timeline.documents}
+    meta = {doc.id: memo.doc_meta(doc, seen_docs) for doc in timeline.documents}
     documents = {doc.id: digest(meta[doc.id], doc.digest) for doc in timeline.documents}
     docs = digest(sorted(meta.items()))
     citing: dict[str, list[str]] = defaultdict(list)
     events: dict[str, str] = {}
+    known = memo.events
     for event in timeline.events:
-        cited = list(dict.fromkeys(c.document for c in event.citations))
-        events[event.id] = digest(plain(event), [documents.get(d, d) for d in cited])
-        for d in cited:
+        found = known.get(id(event))
+        if found is None or found.event is not event:
+            cited = tuple(dict.fromkeys(c.document for c in event.citations))
+            found = _EventKey(event, cited, digest(plain(event)), [], "")
+        inputs = [documents.get(d, d) for d in found.cited]
+        if inputs != found.inputs or not found.key:
+            found.inputs, found.key = inputs, digest(found.own, inputs)
+        seen_events[id(event)] = found
+        events[event.id] = found.key
+        for d in found.cited:
             citing[d].append(event.id)
+    memo.docs, memo.events = seen_docs, seen_events
     everything = digest(docs, sorted(documents.values()), list(events.values()))
     return SiteKeys(salt, docs, everything, events, documents,
                     {d: tuple(ids) for d, ids in citing.items()})
@@ -171,5 +217,6 @@ def event_keys(keys: SiteKeys, events: Iterable[Event | None]) -> list[str]:
     return [keys.events[e.id] if e is not None else "" for e in events]
 
 
-__all__ = ["SiteKeys", "code_digest", "event_keys", "page_digest", "prints_cards_as_they_are",
+__all__ = ["KeyMemo", "SiteKeys", "code_digest", "event_keys", "page_digest",
+           "prints_cards_as_they_are",
            "site_keys", "theme_digest", "uses_whole_site"]

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from timeline.output import FileStat
+from timeline.pagekeys import KeyMemo
 
 T = TypeVar("T")
 Lookup = Callable[[str], bytes | memoryview | None]
@@ -127,6 +128,10 @@ class Reuse:
         """Path -> bytes and pieces of the composite file last rendered in memory."""
         self.noted: dict[str, PieceIndex] = {}
         """The pieces of the composite files rendered by this build (for its record)."""
+        self.keys = KeyMemo()
+        """Digests of the last plan's documents and events, by identity."""
+        self.templates: dict[tuple[str, str], bool] = {}
+        """(question, template) -> answer, for the environment this reuse belongs to."""
 
     def on_disk(self, path: str) -> FileStat | None:
         """The stat the last build recorded for ``path``, if the file still has it."""

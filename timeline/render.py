@@ -66,17 +66,21 @@ class _Renderer:
         self.reuse = reuse
         self.keys = keys
         self.docs = {d.id: d for d in timeline.documents}
-        self.citing: dict[tuple[str, int], list[Event]] = defaultdict(list)
-        for event in timeline.events:
-            for c in event.citations:
-                self.citing[(c.document, c.sentence)].append(event)
-                if c.context_sentence is not None:
-                    self.citing[(c.document, c.context_sentence)].append(event)
         md = MarkdownIt("commonmark", {"html": config.allow_html, "linkify": False})
         self.inline: Callable[[str], str] = md.renderInline
         self._shared: dict[str, dict[str, Any]] = {}
-        self._whole_site: dict[str, bool] = {}
-        self._splices: dict[str, bool] = {}
+        self._answers = reuse.templates
+
+    @functools.cached_property
+    def citing(self) -> dict[tuple[str, int], list[Event]]:
+        """(document, sentence) -> the events citing it (made when a source page is)."""
+        found: dict[tuple[str, int], list[Event]] = defaultdict(list)
+        for event in self.timeline.events:
+            for c in event.citations:
+                found[(c.document, c.sentence)].append(event)
+                if c.context_sentence is not None:
+                    found[(c.document, c.context_sentence)].append(event)
+        return found
 
     def outlets(self, event: Event) -> list[str]:
         """The outlets that report an event (a document without one counts by its id)."""
@@ -86,9 +90,9 @@ class _Renderer:
 
     def whole_site(self, template: str) -> bool:
         """Whether ``template`` shows the whole site (so its pages depend on everything)."""
-        found = self._whole_site.get(template)
+        found = self._answers.get(("whole", template))
         if found is None:
-            found = self._whole_site[template] = uses_whole_site(self.env, template)
+            found = self._answers[("whole", template)] = uses_whole_site(self.env, template)
         return found
 
     def shared(self, root: str) -> dict[str, Any]:
@@ -139,9 +143,10 @@ class _Renderer:
     def splices(self, template: str) -> bool:
         """Whether cards on pages of ``template`` may be put in after rendering: only when
         the templates print them as they are (a filter would see a placeholder)."""
-        found = self._splices.get(template)
+        found = self._answers.get(("splice", template))
         if found is None:
-            found = self._splices[template] = prints_cards_as_they_are(self.env, template)
+            found = self._answers[("splice", template)] = prints_cards_as_they_are(
+                self.env, template)
         return found
 
     def splice(self, template: str, path: str, values: dict[str, Any], parts: list[str],
@@ -248,7 +253,7 @@ def plan_pages(timeline: Timeline, config: Config, theme: Theme,
     pieces of the last build are taken from it instead of rendered again."""
     env = env or theme.environment()
     reuse = reuse or Reuse()
-    keys = site_keys(timeline, config, theme)
+    keys = site_keys(timeline, config, theme, reuse.keys)
     r = _Renderer(timeline, config, theme, env, reuse, keys)
     plan: dict[str, Callable[[], bytes]] = {}
     digests: dict[str, str] = {}
