@@ -103,3 +103,26 @@ def test_extraction_code_digest_covers_every_module_extraction_imports():
     # Configuration and errors shape no extraction result by their code alone.
     missing = seen - set(build._EXTRACTION_MODULES) - {"config", "errors"}
     assert not missing, f"add to build._EXTRACTION_MODULES: {sorted(missing)}"
+
+
+def test_a_build_drops_the_cache_entries_of_edited_and_removed_articles(tmp_path: Path) -> None:
+    site = _site(tmp_path / "site", n=4)
+    build(load_config(site))
+    cache_dir = site / ".timeline-cache"
+
+    def entries() -> set[str]:
+        return {p.name for p in cache_dir.glob("*.json") if len(p.stem) == 32}
+
+    first = entries()
+    assert len(first) == 4
+    (cache_dir / "notes.json").write_text("{}")  # not ours to delete
+    (site / "content" / "a1.md").write_text(ARTICLE.format("bridge", 4))
+    (site / "content" / "a2.md").unlink()
+    report = build(load_config(site))
+    assert report.cache_misses == 1
+    now = entries()
+    assert len(now) == 3 and len(now & first) == 2
+    assert (cache_dir / "notes.json").exists() and (cache_dir / "ids.json").exists()
+    # what is left is what the next build uses: nothing to extract again
+    (site / "content" / "a0.md").touch()
+    assert build(load_config(site), cache=make_cache(load_config(site))).cache_misses == 0

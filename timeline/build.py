@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 
 from timeline import stamp
-from timeline.cache import ExtractionCache
+from timeline.cache import ExtractionCache, entry_key, write_entry
 from timeline.config import Config
 from timeline.documents import discover, read_document
 from timeline.errors import BuildFailed, Problem, problem, warning
@@ -214,13 +214,24 @@ def extract_all(docs: list[Document], config: Config, cache: ExtractionCache,
                 jobs: int | None = None, progress: Progress | None = None
                 ) -> dict[str, Extraction]:
     """Stages 2-4 for every document: from the cache, else computed on every core."""
-    run = functools.partial(extract, settings=Settings.from_config(config.dates))
+    run = functools.partial(extract_and_store, settings=Settings.from_config(config.dates),
+                            directory=cache.directory, fingerprint=cache.fingerprint)
     found = {doc.id: hit for doc in docs if (hit := cache.lookup(doc)) is not None}
     missing = [doc for doc in docs if doc.id not in found]
     fresh = extract_many(missing, run, jobs, progress)
     for doc in missing:
-        cache.put(doc, fresh[doc.id])
+        cache.remember(doc, fresh[doc.id])
     return {doc.id: found.get(doc.id) or fresh[doc.id] for doc in docs}
+
+
+def extract_and_store(doc: Document, settings: Settings, directory: Path | None,
+                      fingerprint: str) -> Extraction:
+    """extract(), and the result written to the cache folder (in the worker that made it,
+    so that encoding and writing run on every core too)."""
+    result = extract(doc, settings)
+    if directory is not None:
+        write_entry(directory, entry_key(doc, fingerprint), result)
+    return result
 
 
 @dataclass(slots=True)
@@ -295,6 +306,8 @@ def build(config: Config, *, cache: ExtractionCache | None = None, strict: bool 
                                warnings=done.warnings, unchanged=done)
         stamp.forget(cache.directory)
     timeline = build_timeline(config, cache, read, jobs, progress)
+    if cache.misses and write:  # entries of edited or removed articles are garbage now
+        cache.prune({cache.key(doc) for doc in read[0]})
     errors = [p for p in timeline.problems if p.severity == "error" or strict]
     if errors:
         raise BuildFailed(timeline.problems)

@@ -8,6 +8,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import shutil
 import tempfile
 import types
@@ -25,17 +26,34 @@ log = logging.getLogger(__name__)
 
 def to_jsonable(value: Any) -> Any:
     """Dataclasses, dates, enums and tuples to plain JSON values."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, IntEnum):
-        return int(value)
-    if isinstance(value, tuple | list):
-        return [to_jsonable(v) for v in value]
-    if isinstance(value, os.PathLike):
-        return os.fspath(value)
-    return value
+    kind = type(value)
+    if kind in _JSON_SCALARS:
+        return value
+    encode = _ENCODERS.get(kind)
+    if encode is None:
+        encode = _ENCODERS[kind] = _encoder(kind)
+    return encode(value)
+
+
+_JSON_SCALARS = frozenset({str, int, float, bool, type(None)})
+_ENCODERS: dict[type, Callable[[Any], Any]] = {}
+
+
+def _encoder(kind: type) -> Callable[[Any], Any]:
+    """The encoding function for values of one type, worked out once (a cold build encodes
+    millions of small values)."""
+    if dataclasses.is_dataclass(kind):
+        names = tuple(f.name for f in dataclasses.fields(kind))
+        return lambda value: {name: to_jsonable(getattr(value, name)) for name in names}
+    if issubclass(kind, date):
+        return kind.isoformat
+    if issubclass(kind, IntEnum):
+        return int
+    if issubclass(kind, tuple | list):
+        return lambda value: [v if type(v) in _JSON_SCALARS else to_jsonable(v) for v in value]
+    if issubclass(kind, os.PathLike):
+        return os.fspath
+    return _same
 
 
 def from_jsonable(kind: Any, value: Any) -> Any:
@@ -75,6 +93,32 @@ def _decoder(kind: Any) -> Callable[[Any], Any]:
     return _same
 
 
+def entry_key(doc: Document, fingerprint: str) -> str:
+    """The cache key of a document's extraction: content hash, id, published date and
+    extractor fingerprint."""
+    raw = f"{doc.digest}|{doc.id}|{doc.published}|{doc.published_from}|{fingerprint}"
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:32]
+
+
+def write_entry(directory: Path, key: str, result: Extraction) -> None:
+    """Write one cache entry atomically (best effort: a failure is logged, not raised).
+    Safe to call from worker processes: each entry is its own file, renamed into place."""
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        tag = directory / "CACHEDIR.TAG"
+        if not tag.exists():
+            tag.write_text("Signature: 8a477f597d28d172789f06886806bc55\n"
+                           "# timeline's extraction cache; safe to delete.\n")
+        fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=".json")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            # dumps, not dump: only the one-shot encoder is the C one
+            handle.write(json.dumps(to_jsonable(result), ensure_ascii=False,
+                                    separators=(",", ":")))
+        os.replace(tmp, directory / f"{key}.json")
+    except OSError as exc:
+        log.warning("could not write the extraction cache: %s", exc)
+
+
 class ExtractionCache:
     """Extraction results on disk under ``.timeline-cache/``, and in memory for the session."""
 
@@ -89,8 +133,7 @@ class ExtractionCache:
 
     def key(self, doc: Document) -> str:
         """Content hash + document id + extractor version and settings."""
-        raw = f"{doc.digest}|{doc.id}|{doc.published}|{doc.published_from}|{self.fingerprint}"
-        return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:32]
+        return entry_key(doc, self.fingerprint)
 
     def lookup(self, doc: Document) -> Extraction | None:
         """The cached extraction of ``doc``, from memory or disk, or None (counted)."""
@@ -124,21 +167,13 @@ class ExtractionCache:
     def store(self, key: str, result: Extraction) -> None:
         """Remember a result in memory and on disk (best effort)."""
         self.memory[key] = result
-        if self.directory is None:
-            return
-        try:
-            self.directory.mkdir(parents=True, exist_ok=True)
-            tag = self.directory / "CACHEDIR.TAG"
-            if not tag.exists():
-                tag.write_text("Signature: 8a477f597d28d172789f06886806bc55\n"
-                               "# timeline's extraction cache; safe to delete.\n")
-            fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".tmp-", suffix=".json")
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(to_jsonable(result), handle, ensure_ascii=False,
-                          separators=(",", ":"))
-            os.replace(tmp, self.directory / f"{key}.json")
-        except OSError as exc:
-            log.warning("could not write the extraction cache: %s", exc)
+        if self.directory is not None:
+            write_entry(self.directory, key, result)
+
+    def remember(self, doc: Document, result: Extraction) -> None:
+        """Keep, in memory only, a result already written to disk (by write_entry in a
+        worker process)."""
+        self.memory[self.key(doc)] = result
 
     def _load(self, key: str) -> Extraction | None:
         if self.directory is None:
@@ -184,13 +219,27 @@ class ExtractionCache:
         except OSError as exc:
             log.warning("could not write the event id registry: %s", exc)
 
-    def prune(self, keep: set[str]) -> None:
-        """Delete cache entries not in ``keep`` (keys of the current documents)."""
+    def prune(self, keep: set[str]) -> int:
+        """Delete the extraction entries whose key is not in ``keep`` (the keys of the
+        current documents), and temporary files left by an interrupted write; return how
+        many. Other files of the folder (ids, pages, stamp, templates) are not touched."""
         if self.directory is None or not self.directory.is_dir():
-            return
-        for path in self.directory.glob("*.json"):
-            if path.stem not in keep and path.name != "ids.json":
+            return 0
+        removed = 0
+        for path in self.directory.iterdir():
+            name = path.name
+            stale = (_ENTRY.fullmatch(name) is not None and name[:-5] not in keep) or (
+                name.startswith(".tmp-") and name.endswith(".json"))
+            if stale and path.is_file():
                 path.unlink(missing_ok=True)
+                removed += 1
+        for key in [k for k in self.memory if k not in keep]:
+            del self.memory[key]
+        return removed
+
+
+_ENTRY = re.compile(r"[0-9a-f]{32}\.json")
+"""The file name of an extraction entry."""
 
 
 def clear(directory: Path) -> bool:
