@@ -4,6 +4,7 @@ time-expression finder, and every span they report lies inside the text."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import tempfile
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from timeline.config import Config, load_config
 from timeline.documents import read_document
 from timeline.model import Document, Precision
 from timeline.sentences import split_sentences
+from timeline.similarity import KINDS, kinds_of
 from timeline.temporal import Settings, find_document_mentions
 
 _SITE = Path(tempfile.mkdtemp(prefix="timeline-props-"))
@@ -153,3 +155,18 @@ def test_no_input_makes_the_build_crash(files: list[tuple[str, bytes]], toml: st
         allowed = {site / "timeline.toml"} | {site / "content" / n for n, _ in files}
         assert all(p in allowed or p.is_relative_to(site / "output")
                    or p.is_relative_to(site / ".timeline-cache") for p in written)
+
+
+_CUE_PIECES = sorted({c for cues in KINDS.values() for c in cues}
+                     | {"s", "d", " ", "-", "x", "un", "at", "ed "})
+
+
+@given(st.lists(st.sampled_from(_CUE_PIECES), max_size=12))
+@settings(max_examples=400, deadline=None)
+def test_kinds_found_in_one_pass_are_those_each_cue_finds(pieces: list[str]) -> None:
+    """kinds_of scans once with a trie pattern; every kind whose cue starts a word must be
+    found, cues inside other cues' words included, and no other."""
+    low = "".join(pieces)
+    expected = {kind for kind, cues in KINDS.items()
+                if any(re.search(r"\b" + re.escape(c), low) for c in cues)}
+    assert kinds_of(low) == expected

@@ -127,24 +127,87 @@ class Features:
     """All names, words and quotes: what the rarity table counts."""
 
 
-_KIND_PATTERNS = {kind: re.compile("|".join(rf"\b{re.escape(cue)}" for cue in cues))
-                  for kind, cues in KINDS.items()}
+_CUE_KINDS: dict[str, list[tuple[str, str]]] = {}
+for _kind, _cues in KINDS.items():
+    for _cue in _cues:
+        _CUE_KINDS.setdefault(_cue[0], []).append((_cue, _kind))
 
 
-@functools.lru_cache(maxsize=262_144)
+_Trie = dict[str, "_Trie"]
+
+
+def _trie_pattern(words: list[str]) -> str:
+    """A regex matching any of ``words``, as a trie (re tries alternatives one by one; a
+    trie's branches part at the first differing character)."""
+    trie: _Trie = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: _Trie) -> str:
+        ends = "" in node
+        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if ends:
+            body = "(?:" + body + ")?"
+        return body
+
+    return build(trie)
+
+
+_CUE_START = re.compile(r"\b(?=" + _trie_pattern([c for cues in KINDS.values()
+                                                  for c in cues]) + ")")
+"""Every place where some cue of a kind of happening starts (zero-width, so a cue inside
+another one's words is found too)."""
+
+
+def kinds_of(low: str) -> frozenset[str]:
+    """The kinds of happening whose cues occur in ``low`` (lower-case text), each cue at the
+    start of a word."""
+    found = set()
+    for match in _CUE_START.finditer(low):
+        at = match.start()
+        for cue, kind in _CUE_KINDS[low[at]]:
+            if low.startswith(cue, at):
+                found.add(kind)
+    return frozenset(found)
+
+
+@functools.lru_cache(maxsize=65_536)
+def _folded(word: str) -> str | None:
+    """fold_name(word) for a word that can be a name's key, else None."""
+    low = word.lower()
+    if low in _GENERIC or low in _CALENDAR or len(word) <= 1:
+        return None
+    return fold_name(word)
+
+
+@functools.lru_cache(maxsize=65_536)
+def _word_key(word: str) -> str | None:
+    """The key of a lower-case word, None for a stop or calendar word."""
+    if word in _STOP or word in _CALENDAR:
+        return None
+    return "w:" + _stem(word)
+
+
+_NAME_WORD = re.compile(r"[^\W\d_]+")
+_WORD = re.compile(r"[a-z][a-z'-]{2,}")
+_QUOTE = re.compile(r"[\"“«]([^\"”»]{4,60})[\"”»]")
+
+
 def features(event: Event) -> Features:
-    """The names, words, quoted phrases and kinds of happening an event mentions (memoised:
-    builds in one process see the same cached candidates again)."""
+    """The names, words, quoted phrases and kinds of happening an event mentions."""
     text = f"{event.title} {event.summary}"
-    names = {fold_name(w) for name in event.actors for w in re.findall(r"[^\W\d_]+", name)
-             if w.lower() not in _GENERIC and w.lower() not in _CALENDAR and len(w) > 1}
-    words = {"w:" + _stem(w) for w in re.findall(r"[a-z][a-z'-]{2,}", text.lower())
-             if w not in _STOP and w not in _CALENDAR}
-    quotes = {"q:" + " ".join(q.lower().split())
-              for q in re.findall(r"[\"“«]([^\"”»]{4,60})[\"”»]", text)}
+    names = {f for name in event.actors for w in _NAME_WORD.findall(name)
+             if (f := _folded(w)) is not None}
     low = text.lower()
-    kinds = {kind for kind, pattern in _KIND_PATTERNS.items() if pattern.search(low)}
-    return Features(frozenset(names), frozenset(words), frozenset(quotes), frozenset(kinds),
+    words = {k for w in _WORD.findall(low) if (k := _word_key(w)) is not None}
+    quotes = {"q:" + " ".join(q.lower().split()) for q in _QUOTE.findall(text)}
+    return Features(frozenset(names), frozenset(words), frozenset(quotes), kinds_of(low),
                     frozenset(names | words | quotes))
 
 
