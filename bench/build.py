@@ -5,16 +5,19 @@ two references on the same files (the floor: markdown-it-py + Jinja2 alone; Elev
     python bench/build.py --sizes 200     # a quick look
     python bench/build.py --no-eleventy   # skip the Node reference
 
-Every timing is a fresh ``timeline build`` process (start-up included) except "edit
-(in-process)", which is what `timeline serve` pays: one long-lived builder rebuilding after
-one article changed. Peak memory is the largest summed RSS of the build process and its
-workers, sampled every 10 ms from /proc.
+Every timing is a fresh ``timeline build`` process (start-up included) except "edit,
+serve": what `timeline serve` takes from one article written to the reload signal (and to
+the reloaded page), measured as bench/serve.py does. Peak memory is the largest summed PSS
+of the build process and its workers (forked workers share most pages with their parent,
+which RSS would count twice), sampled every 20 ms from /proc. Each timed command starts
+once the disk is idle (see quiet_disk).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -53,8 +56,22 @@ for path in sorted(src.rglob("*.md")):
 '''
 
 
-def tree_rss(pid: int) -> int:
-    """Summed resident memory (bytes) of a process and its descendants, from /proc."""
+def _pss(pid: int) -> int | None:
+    """Proportional set size (bytes) of one process: its private pages, and a share of
+    those it shares (forked workers share most of their parent's), so that summing a
+    process tree counts every page once."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as handle:
+            for line in handle:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        return None
+    return None
+
+
+def tree_memory(pid: int) -> int:
+    """Summed PSS (RSS where PSS is unavailable) of a process and its descendants, in bytes."""
     children: dict[int, list[int]] = {}
     rss: dict[int, int] = {}
     for entry in os.listdir("/proc"):
@@ -70,13 +87,34 @@ def tree_rss(pid: int) -> int:
     total, todo = 0, [pid]
     while todo:
         current = todo.pop()
-        total += rss.get(current, 0)
+        pss = _pss(current)
+        total += pss if pss is not None else rss.get(current, 0)
         todo.extend(children.get(current, []))
     return total
 
 
-def run(cmd: list[str], cwd: Path | None = None) -> tuple[float, int]:
-    """Wall seconds and peak tree RSS of one command; raise when it fails."""
+def quiet_disk(limit: float = 60.0) -> None:
+    """Flush, then wait (at most ``limit`` seconds) until the disk is idle: on this kind of
+    virtual disk, deleting the previous run's tens of thousands of files keeps it busy for
+    a while, and whatever runs next pays for it. Every timed command starts after this."""
+    os.sync()
+    started = time.monotonic()
+    while time.monotonic() - started < limit:
+        try:
+            with open("/proc/pressure/io", encoding="ascii") as handle:
+                some = float(handle.readline().split()[1].split("=")[1])
+        except (OSError, IndexError, ValueError):
+            return
+        if some < 0.5:
+            return
+        time.sleep(0.5)
+
+
+def run(cmd: list[str], cwd: Path | None = None) -> tuple[float, int, float]:
+    """Wall seconds, peak tree memory and system (kernel) CPU seconds of one command, its
+    workers included; raise when it fails."""
+    quiet_disk()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     peak = 0
@@ -86,8 +124,8 @@ def run(cmd: list[str], cwd: Path | None = None) -> tuple[float, int]:
         nonlocal peak
         while not done.is_set():
             if os.path.isdir("/proc"):
-                peak = max(peak, tree_rss(proc.pid))
-            done.wait(0.01)
+                peak = max(peak, tree_memory(proc.pid))
+            done.wait(0.02)
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
@@ -95,35 +133,25 @@ def run(cmd: list[str], cwd: Path | None = None) -> tuple[float, int]:
     seconds = time.perf_counter() - started
     done.set()
     sampler.join()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode != 0:
         raise SystemExit(f"failed ({proc.returncode}): {' '.join(cmd)}\n{err.decode()[-2000:]}")
-    return seconds, peak
+    return seconds, peak, after.ru_stime - before.ru_stime
 
 
-def timeline(site: Path, *extra: str) -> tuple[float, int]:
+def timeline(site: Path, *extra: str) -> tuple[float, int, float]:
     return run([sys.executable, "-m", "timeline", "build", str(site), "--quiet", *extra])
 
 
-def in_process_edit(site: Path, rounds: int = 5) -> float:
-    """Median seconds to rebuild after one article changed, with a long-lived cache (serve)."""
-    sys.path.insert(0, str(REPO))
-    from timeline.build import build, make_cache
-    from timeline.config import load_config
+def serve_edit(site: Path, edits: int = 7) -> tuple[float, float]:
+    """Median seconds from one article written to the reload signal of `timeline serve`,
+    and to the reloaded index page (bench/serve.py's measurement)."""
+    sys.path.insert(0, str(BENCH))
+    from serve import measure as serve_measure
 
-    config = load_config(site)
-    cache = make_cache(config)
-    build(config, cache=cache)
-    target = sorted((site / "content").rglob("*.md"))[0]
-    original = target.read_text(encoding="utf-8")
-    times = []
-    for i in range(rounds):
-        target.write_text(original + f"\nThe committee met again on {i + 1} March 2025.\n",
-                          encoding="utf-8")
-        started = time.perf_counter()
-        build(config, cache=cache)
-        times.append(time.perf_counter() - started)
-    target.write_text(original, encoding="utf-8")
-    return statistics.median(times)
+    quiet_disk()
+    signals, pages = serve_measure(site, edits)
+    return statistics.median(signals), statistics.median(pages)
 
 
 def eleventy_bin() -> Path | None:
@@ -151,29 +179,34 @@ def measure(n: int, work: Path, jobs: str | None, eleventy: bool) -> dict[str, f
     shutil.rmtree(site / ".timeline-cache", ignore_errors=True)
     shutil.rmtree(site / "output", ignore_errors=True)
     r: dict[str, float] = {}
-    r["cold"], r["cold_mb"] = timeline(site, *extra)
-    r["warm"], r["warm_mb"] = timeline(site, *extra)
+    r["cold"], r["cold_mb"], r["cold_sys"] = timeline(site, *extra)
+    r["warm"], r["warm_mb"], _ = timeline(site, *extra)
     target = sorted(files)[len(files) // 2]
     original = target.read_text(encoding="utf-8")
     target.write_text(original + "\nThe envoys met again on 3 March 2025.\n", encoding="utf-8")
-    r["edit"], _ = timeline(site, *extra)
+    r["edit"], r["edit_mb"], _ = timeline(site, *extra)
     target.write_text(original, encoding="utf-8")
     timeline(site, *extra)
-    r["edit_in_process"] = in_process_edit(site)
+    r["serve_signal"], r["serve_page"] = serve_edit(site)
     floor_out = work / f"floor-{n}"
     shutil.rmtree(floor_out, ignore_errors=True)
-    r["floor"], _ = run([sys.executable, "-c", FLOOR, str(site / "content"), str(floor_out)])
+    r["floor"], _, _ = run([sys.executable, "-c", FLOOR, str(site / "content"), str(floor_out)])
     binary = eleventy_bin() if eleventy else None
     if binary is not None:
         out = work / f"eleventy-{n}"
         shutil.rmtree(out, ignore_errors=True)
-        r["eleventy"], _ = run([str(binary), f"--input={site / 'content'}",
-                                f"--output={out}", "--quiet"], cwd=work)
+        r["eleventy"], _, _ = run([str(binary), f"--input={site / 'content'}",
+                                   f"--output={out}", "--quiet"], cwd=work)
+    output = site / "output"
+    pages = sum(1 for p in output.rglob("*") if p.is_file())
     mb = 2**20
-    print(f"  cold build        {r['cold']:7.2f} s   peak {r['cold_mb'] / mb:6.0f} MB")
+    print(f"  cold build        {r['cold']:7.2f} s   peak {r['cold_mb'] / mb:6.0f} MB   "
+          f"({r['cold_sys']:.1f} s of it in the kernel; {pages} files written)")
     print(f"  warm build        {r['warm']:7.2f} s   peak {r['warm_mb'] / mb:6.0f} MB")
-    print(f"  one-article edit  {r['edit']:7.2f} s   (a new process)")
-    print(f"  edit, in-process  {r['edit_in_process'] * 1000:7.0f} ms  (what serve pays)")
+    print(f"  one-article edit  {r['edit']:7.2f} s   peak {r['edit_mb'] / mb:6.0f} MB   "
+          "(a new `timeline build` process)")
+    print(f"  edit, serve       {r['serve_signal'] * 1000:7.0f} ms  to the reload signal, "
+          f"{r['serve_page'] * 1000:.0f} ms to the reloaded page (`timeline serve`)")
     print(f"  floor             {r['floor']:7.2f} s   cold/floor {r['cold'] / r['floor']:.1f}x")
     if "eleventy" in r:
         print(f"  eleventy          {r['eleventy']:7.2f} s   cold/eleventy "

@@ -312,7 +312,7 @@ def build(config: Config, *, cache: ExtractionCache | None = None, strict: bool 
     if errors:
         raise BuildFailed(timeline.problems)
     files, written, stats = render_and_write(timeline, config, theme,
-                                             cache.directory if write else None, write)
+                                             cache.directory if write else None, write, jobs)
     if digest is not None and cache.directory is not None:
         merged = sum(1 for e in timeline.events if len({c.document for c in e.citations}) > 1)
         stamp.store(cache.directory, config.output_dir,

@@ -50,6 +50,10 @@ class TimelineError(Exception):
         self.problems: tuple[Problem, ...] = tuple(sorted(problems, key=Problem.sort_key))
         super().__init__("\n".join(str(p) for p in self.problems))
 
+    def __reduce__(self) -> tuple[type[TimelineError], tuple[tuple[Problem, ...]]]:
+        # Pickled by its problems (a page rendered in a worker process raises it there).
+        return (type(self), (self.problems,))
+
 
 class ConfigError(TimelineError):
     """``timeline.toml`` or a command-line override is invalid."""
