@@ -262,6 +262,8 @@ def build_timeline(config: Config, cache: ExtractionCache,
     extractions = extract_all(docs, config, cache, jobs, progress)
     merger = session.merger if session is not None else Merger()
     merged = merger.update({doc_id: x.events for doc_id, x in extractions.items()})
+    if session is None:
+        merger.release()
     published = {doc.id: doc.published for doc in docs}
     if session is None:
         events, registry = assign_ids(merged, published, cache.load_ids())
@@ -312,7 +314,7 @@ def build(config: Config, *, cache: ExtractionCache | None = None, strict: bool 
     if errors:
         raise BuildFailed(timeline.problems)
     files, written, stats = render_and_write(timeline, config, theme,
-                                             cache.directory if write else None, write, jobs)
+                                             cache.directory if write else None, write)
     if digest is not None and cache.directory is not None:
         merged = sum(1 for e in timeline.events if len({c.document for c in e.citations}) > 1)
         stamp.store(cache.directory, config.output_dir,

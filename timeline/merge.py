@@ -101,6 +101,13 @@ class Merger:
     """The merge of the candidates of every document, kept up to date document by document."""
 
     def __init__(self) -> None:
+        self.restarts = 0
+        """How many updates started from scratch (for tests and benchmarks)."""
+        self.rescored = 0
+        """Pairs scored by the last update."""
+        self._reset()
+
+    def _reset(self) -> None:
         self._docs: dict[str, tuple[Sequence[Event], list[_Cand]]] = {}
         self._df: dict[str, int] = {}
         self._holders: dict[str, set[_Cand]] = {}
@@ -112,10 +119,6 @@ class Merger:
         self._count = weight_count(0)
         self._limit = BLOCK_MIN
         self._items: list[Item] = []
-        self.restarts = 0
-        """How many updates started from scratch (for tests and benchmarks)."""
-        self.rescored = 0
-        """Pairs scored by the last update."""
 
     def update(self, by_document: Mapping[str, Sequence[Event]]) -> tuple[Event, ...]:
         """The merged events of these documents' candidates (in merge order; no ids yet)."""
@@ -151,6 +154,18 @@ class Merger:
             else:
                 self._apply(gone, new)
         return tuple(map(itemgetter(1), self._items))
+
+    def release(self) -> None:
+        """Forget everything (a one-off build calls this once it has the merged events).
+        Candidates refer to each other through their pairs and groups; clearing those lets
+        reference counting free the whole state at once instead of leaving hundreds of
+        thousands of objects to the cyclic collector (which a build freezes while it
+        renders)."""
+        for _, cands in self._docs.values():
+            for c in cands:
+                c.pairs = {}
+                c.group = None
+        self._reset()
 
     # The full computation.
 

@@ -36,9 +36,9 @@ WHOLE_SITE = frozenset({"timeline", "events", "years", "key_events"})
 """Template variables that make a page depend on every event and document."""
 
 
-RENDER_MODULES = ("__init__", "config", "dates", "digest", "errors", "export", "fanout", "feeds",
-                  "ical", "model", "output", "pagekeys", "pagevalues", "parallel", "pieces",
-                  "render", "theme", "timelinejs", "urls")
+RENDER_MODULES = ("__init__", "config", "dates", "digest", "errors", "export", "feeds", "ical",
+                  "model", "output", "pagekeys", "pagevalues", "pieces", "render", "theme",
+                  "timelinejs", "urls")
 """The modules rendering imports (a test checks the list): the code the pages depend on."""
 
 

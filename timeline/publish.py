@@ -8,11 +8,10 @@ from pathlib import Path
 
 import jinja2
 
-from timeline import fanout, stamp
+from timeline import stamp
 from timeline.config import Config
 from timeline.model import Timeline
 from timeline.output import FileStat, WriteReport, write_site
-from timeline.parallel import default_jobs
 from timeline.pieces import Record, Reuse
 from timeline.render import RenderedFiles, plan_pages
 from timeline.theme import Theme
@@ -22,7 +21,7 @@ TEMPLATES = "templates"
 
 
 def render_and_write(timeline: Timeline, config: Config, theme: Theme, cache_dir: Path | None,
-                     write: bool = True, jobs: int | None = None
+                     write: bool = True
                      ) -> tuple[Mapping[str, bytes], WriteReport | None, dict[str, FileStat]]:
     """Stages 6 and 7: render the site and write it (with ``write``), taking from the last
     build recorded in ``cache_dir`` every page and piece whose inputs did not change.
@@ -33,13 +32,13 @@ def render_and_write(timeline: Timeline, config: Config, theme: Theme, cache_dir
     # costs about 0.2 s per 1,000 articles).
     gc.freeze()
     try:
-        return _render_and_write(timeline, config, theme, cache_dir, write, jobs)
+        return _render_and_write(timeline, config, theme, cache_dir, write)
     finally:
         gc.unfreeze()
 
 
 def _render_and_write(timeline: Timeline, config: Config, theme: Theme, cache_dir: Path | None,
-                      write: bool, jobs: int | None
+                      write: bool
                       ) -> tuple[Mapping[str, bytes], WriteReport | None, dict[str, FileStat]]:
     record = stamp.load_pages(cache_dir, config.output_dir) if cache_dir else Record()
     reuse = Reuse(config.output_dir, record)
@@ -59,17 +58,7 @@ def _render_and_write(timeline: Timeline, config: Config, theme: Theme, cache_di
         for path in files:
             files[path]
         return files, None, {}
-    jobs = default_jobs() if jobs is None else jobs
-    # Event and source pages on every core, in the order write_site asks for them.
-    ahead = [p for p in sorted(files) if p in plan.independent and p not in kept]
-    if jobs > 1 and len(ahead) >= fanout.MIN_PAGES and fanout.can_fork():
-        fanned = fanout.FannedOutFiles(files, plan.render, ahead, jobs)
-        try:
-            written = write_site(fanned, config.output_dir, kept)
-        finally:
-            fanned.close()
-    else:
-        written = write_site(files, config.output_dir, kept)
+    written = write_site(files, config.output_dir, kept)
     stats = {**kept, **written.stats}
     if cache_dir is not None:
         pieces = {p: index for p, index in record.pieces.items() if p in kept}

@@ -233,9 +233,6 @@ class SitePlan:
     """Path -> the function that renders its bytes."""
     digests: dict[str, str]
     """Path -> the digest of its inputs: equal digests, equal bytes."""
-    independent: frozenset[str] = frozenset()
-    """The paths whose rendering reads the plan and changes nothing (event and source
-    pages): they may be rendered in other processes."""
 
 
 _memos: weakref.WeakKeyDictionary[jinja2.Environment, Reuse] = weakref.WeakKeyDictionary()
@@ -310,9 +307,7 @@ def plan_pages(timeline: Timeline, config: Config, theme: Theme,
         reuse.forget_pages_except(plan)
         plan = {path: functools.partial(_remembered, reuse, path, digests[path], make)
                 for path, make in plan.items()}
-    independent = frozenset(event_path(e) for e in events) | frozenset(
-        source_path(d.id) for d in timeline.documents)
-    return SitePlan(plan, digests, independent)
+    return SitePlan(plan, digests)
 
 
 def _remembered(reuse: Reuse, path: str, inputs: str, make: Callable[[], bytes]) -> bytes:
