@@ -136,6 +136,8 @@ class SiteKeys:
     """Document id -> its digest (its bytes and metadata)."""
     citing: dict[str, tuple[str, ...]]
     """Document id -> the ids of the events citing it."""
+    counts: dict[str, int]
+    """Event id -> how many documents report it (its salience)."""
 
 
 def _doc_meta(doc: Document) -> str:
@@ -188,6 +190,7 @@ def site_keys(timeline: Timeline, config: Config, theme: Theme,
     docs = digest(sorted(meta.items()))
     citing: dict[str, list[str]] = defaultdict(list)
     events: dict[str, str] = {}
+    counts: dict[str, int] = {}
     known = memo.events
     for event in timeline.events:
         found = known.get(id(event))
@@ -199,12 +202,13 @@ def site_keys(timeline: Timeline, config: Config, theme: Theme,
             found.inputs, found.key = inputs, digest(found.own, inputs)
         seen_events[id(event)] = found
         events[event.id] = found.key
+        counts[event.id] = len(found.cited)
         for d in found.cited:
             citing[d].append(event.id)
     memo.docs, memo.events = seen_docs, seen_events
     everything = digest(docs, sorted(documents.values()), list(events.values()))
     return SiteKeys(salt, docs, everything, events, documents,
-                    {d: tuple(ids) for d, ids in citing.items()})
+                    {d: tuple(ids) for d, ids in citing.items()}, counts)
 
 
 def page_digest(keys: SiteKeys, whole_site: bool, *inputs: object) -> str:

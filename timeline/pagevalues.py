@@ -6,7 +6,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from markupsafe import Markup
@@ -107,9 +107,14 @@ def group_events(events: tuple[Event, ...]) -> tuple[Year, ...]:
     return tuple(years)
 
 
-def select_key_events(events: tuple[Event, ...], minimum: int) -> tuple[Event, ...]:
-    """Events reported by at least ``minimum`` documents, most reported first (stable)."""
-    return tuple(sorted((e for e in events if salience(e) >= minimum), key=lambda e: -salience(e)))
+def select_key_events(events: tuple[Event, ...], minimum: int,
+                      counts: Mapping[str, int] | None = None) -> tuple[Event, ...]:
+    """Events reported by at least ``minimum`` documents, most reported first (stable).
+    ``counts`` (event id -> salience), when known, saves counting again."""
+    if counts is None:
+        counts = {e.id: salience(e) for e in events}
+    return tuple(sorted((e for e in events if counts[e.id] >= minimum),
+                        key=lambda e: -counts[e.id]))
 
 
 def url_function(root: str) -> Callable[[str], str]:

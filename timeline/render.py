@@ -263,7 +263,7 @@ def plan_pages(timeline: Timeline, config: Config, theme: Theme,
         digests[path] = inputs
 
     events = timeline.events
-    key_events = select_key_events(events, config.key_event_sources)
+    key_events = select_key_events(events, config.key_event_sources, keys.counts)
     add("index.html", page_digest(keys, True, "index.html"), lambda: r.page(
         "index.html", "index.html", years=group_events(events), events=events,
         key_events=key_events))
@@ -271,13 +271,28 @@ def plan_pages(timeline: Timeline, config: Config, theme: Theme,
                                      event_keys(keys, key_events)),
         lambda: r.page("key.html", KEY_EVENTS_PATH, key_events=key_events))
     whole = r.whole_site("event.html")
+    # An event page's digest depends on its event's and neighbours' digests: the dev
+    # server keeps the last ones and hashes again only the pages where those changed.
+    context = (keys.salt, keys.docs, keys.everything if whole else "")
+    known = reuse.event_pages if reuse.in_memory and reuse.event_context == context else {}
+    remembered: dict[str, tuple[tuple[str, str, str], str]] = {}
+    own = [keys.events[e.id] for e in events]
+    last = len(events) - 1
     for i, event in enumerate(events):
         path = event_path(event)
         previous = events[i - 1] if i > 0 else None
-        following = events[i + 1] if i + 1 < len(events) else None
-        add(path, page_digest(keys, whole, path, event_keys(keys, (event, previous, following))),
-            functools.partial(r.page, "event.html", path, event=event, previous=previous,
-                              next=following))
+        following = events[i + 1] if i < last else None
+        inputs = (own[i], own[i - 1] if i > 0 else "", own[i + 1] if i < last else "")
+        found = known.get(path)
+        if found is not None and found[0] == inputs:
+            inputs_digest = found[1]
+        else:
+            inputs_digest = page_digest(keys, whole, path, list(inputs))
+        remembered[path] = (inputs, inputs_digest)
+        add(path, inputs_digest, functools.partial(r.page, "event.html", path, event=event,
+                                                   previous=previous, next=following))
+    if reuse.in_memory:
+        reuse.event_pages, reuse.event_context = remembered, context
     whole = r.whole_site("source.html")
     for doc in timeline.documents:
         path = source_path(doc.id)
