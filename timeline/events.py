@@ -6,7 +6,10 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 
-from timeline.model import Citation, Document, Event, Mention, Sentence
+from dataclasses import replace
+from datetime import timedelta
+
+from timeline.model import Citation, DateSpan, Document, Event, Mention, Sentence
 
 # Page furniture: lines that are part of the page, not of the story.
 FURNITURE = re.compile(
@@ -189,6 +192,51 @@ def _dating(mentions: Sequence[Mention]) -> list[Mention]:
     return sorted(usable, key=lambda m: m.start)
 
 
+_RANGE_GAP = re.compile(r"\s*(?:to|through|thru|until|till|-|–|—)\s*", re.I)
+_AND_GAP = re.compile(r"\s*(?:,\s*)?(?:and|&)\s*", re.I)
+_BETWEEN = re.compile(r"(?:between|from)\s+$", re.I)
+
+
+def _joined(body: str, dating: list[Mention]) -> list[Mention]:
+    """Two dates that say one stretch of time, as one: "from 3 to 5 May", "between 1995
+    and 1999", and "and" between dates that follow each other ("on Sunday and Monday",
+    "in 1995 and 1996"). Dating the happening by the first alone would claim a precision
+    the text does not give. Dates joined by "and" that do not follow each other ("in 2015
+    and 2019") are two happenings, and stay apart."""
+    out: list[Mention] = []
+    for m in dating:
+        prev = out[-1] if out else None
+        if prev is not None and _spans_one_stretch(body, prev, m):
+            assert prev.span is not None and m.span is not None
+            span = DateSpan(prev.span.start, m.span.end,
+                            min(prev.span.precision, m.span.precision),
+                            prev.span.approximate or m.span.approximate)
+            note = prev.note if m.note in ("", prev.note) else (
+                f"{prev.note}; {m.note}" if prev.note else m.note)
+            out[-1] = replace(prev, text=body[prev.start:m.end], end=m.end, span=span,
+                              note=note, planned=prev.planned and m.planned)
+            continue
+        out.append(m)
+    return out
+
+
+def _spans_one_stretch(body: str, a: Mention, b: Mention) -> bool:
+    if a.span is None or b.span is None or a.timex_type != "DATE" or b.timex_type != "DATE":
+        return False
+    if a.value.startswith("PX") or b.value.startswith("PX") or a.span.modifier \
+            or b.span.modifier or b.span.start <= a.span.end:
+        return False
+    if a.span.precision != b.span.precision:
+        return False
+    gap = body[a.end:b.start]
+    if _RANGE_GAP.fullmatch(gap):
+        return True
+    if _AND_GAP.fullmatch(gap):
+        return _BETWEEN.search(body[max(0, a.start - 12):a.start]) is not None or \
+            b.span.start == a.span.end + timedelta(days=1)
+    return False
+
+
 def _primary(mentions: Sequence[Mention]) -> Mention:
     """The expression that dates a sentence's happening: the finest, then the first."""
     return max(mentions, key=lambda m: (0 if m.span is None else int(m.span.precision),
@@ -247,7 +295,7 @@ def extract_events(doc: Document, sentences: Sequence[Sentence],
     for s in sentences:
         if s.index not in by_sentence:
             continue
-        dating = _dating(by_sentence[s.index])
+        dating = _joined(doc.body, _dating(by_sentence[s.index]))
         if not dating or is_furniture(s.text):
             continue
         for mention, start, end in _clauses(s, dating):

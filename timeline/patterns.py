@@ -55,7 +55,8 @@ RULES: list[tuple[str, re.Pattern[str]]] = [(name, re.compile(_WORD_START + "(?:
     ("numeric", rf"{_NOT_NUM_BEFORE}\b(?P<a>\d{{1,4}})(?P<sep>[/.])(?P<b>\d{{1,2}})(?P=sep)"
                 r"(?P<c>\d{4}|\d{2})\b(?![./]\d)"),
     ("dmy", rf"(?:(?P<wd>{WEEKDAY}),?\s+)?(?:the\s+)?{_NOT_NUM_BEFORE}\b(?P<d>{DAY})"
-            rf"(?:\s*[-–]\s*(?P<d2>{DAY}))?(?:\s+of)?\s+(?P<m>{MONTH})(?![a-z])"
+            rf"(?:(?P<dsep>\s*[-–]\s*|\s+(?:to|through|and)\s+)(?P<d2>{DAY}))?(?:\s+of)?"
+            rf"\s+(?P<m>{MONTH})(?![a-z])"
             rf"(?:,?\s+(?P<y>{YEAR})\b)?"),
     ("mdy", rf"(?:(?P<wd>{WEEKDAY}),?\s+)?(?P<m>{MONTH})(?![a-z])\s+(?:the\s+)?(?P<d>{DAY})"
             rf"(?!\d|:\d|%|\s*(?:%|percent|per\s+cent|million|billion|[ap]\.?m\b))"

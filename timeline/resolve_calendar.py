@@ -41,8 +41,9 @@ def _calendar_date(c: Candidate, ctx: Context) -> Result | None:
     text = ctx.text[c.start:c.end]
     if c.get("wd"):
         text = text[text.index(c.get("wd")) + len(c.get("wd")):].lstrip(" ,.")
-    if c.get("d2"):  # "1-3 February": parse the first day, keep the range
-        text = re.sub(r"\s*[-–]\s*" + re.escape(c.get("d2")), "", text, count=1)
+    if c.get("d2"):  # "1-3 February", "3 to 5 May": parse the first day, keep the range
+        text = text.replace(c.get("dsep") + c.get("d2"), "", 1) if c.get("dsep") else \
+            re.sub(r"\s*[-–]\s*" + re.escape(c.get("d2")), "", text, count=1)
     day = _named_day(c) if c.rule != "numeric" else None
     if day is None:
         parsed = parse_calendar(text, ctx.settings)  # all-numeric: dateparser, in date_order
@@ -55,7 +56,11 @@ def _calendar_date(c: Candidate, ctx: Context) -> Result | None:
     span = dates.day_span(day)
     if c.get("d2"):
         end_day = int(re.sub(r"\D", "", c.get("d2")))
-        if end_day > day.day:
+        # "3 and 4 May" is two days running; "3 and 17 May" two happenings (the first
+        # dates this one), unless "between 3 and 17 May".
+        two_days = (c.get("dsep") or "").strip().lower() == "and" and end_day != day.day + 1 \
+            and not re.search(r"\bbetween\s+$", ctx.text[max(0, c.start - 10):c.start], re.I)
+        if end_day > day.day and not two_days:
             with contextlib.suppress(ValueError):
                 span = DateSpan(day, day.replace(day=end_day), Precision.DAY)
     weekday = WEEKDAYS.get(c.get("wd").lower().rstrip(".")) if c.get("wd") else None

@@ -1,0 +1,44 @@
+"""Dates of events when a sentence gives a stretch of time in two pieces: the event spans
+the stretch, never just its first day; two separate dates stay two."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from timeline.build import extract
+from timeline.config import load_config
+from timeline.dates import span_label
+from timeline.documents import read_document
+from timeline.temporal import Settings
+
+CASES = [
+    ("The talks were held on Sunday and Monday in Tianjin.", "31 Aug 2025 – 1 Sep 2025"),
+    ("Trade grew in 1995 and 1996 before it fell.", "1995–1996"),
+    ("Prices rose between 2001 and 2004 across the region.", "2001–2004"),
+    ("The drills ran from 3 to 5 May 2025 near the coast.", "3 May 2025 – 5 May 2025"),
+    ("The drills ran 3-5 May 2025 near the coast.", "3 May 2025 – 5 May 2025"),
+    ("The drills ran on 1 and 2 September near the coast.", "1 Sep 2025 – 2 Sep 2025"),
+    ("The envoys talked between 3 and 17 June in Geneva.", "3 Jun 2025 – 17 Jun 2025"),
+    ("The drills ran from May 3 to May 5 near the coast.", "3 May 2025 – 5 May 2025"),
+    # two happenings, not one stretch: the first dates the sentence, as a single day or year
+    ("The minister visited Moscow in 2015 and 2019.", "2015"),
+    ("The envoys met on 3 and 17 May in Geneva.", "3 May 2025"),
+    ("The envoys met on Monday and again on Friday.", "1 Sep 2025"),
+]
+
+
+@pytest.mark.parametrize(("sentence", "label"), CASES)
+def test_a_stretch_given_in_two_pieces_dates_the_event(tmp_path: Path, sentence: str,
+                                                        label: str) -> None:
+    (tmp_path / "content").mkdir()
+    path = tmp_path / "content" / "a.md"
+    path.write_text(f"---\ntitle: t\npublished: 2025-09-03\n---\n{sentence}\n")
+    config = load_config(tmp_path)
+    doc, problems = read_document(path, config.content_dir, config)
+    assert doc is not None and not problems
+    events = extract(doc, Settings.from_config(config.dates)).events
+    assert len(events) == 1
+    assert events[0].date is not None
+    assert span_label(events[0].date) == label
