@@ -15,7 +15,7 @@ from pathlib import Path, PurePath
 from timeline import stamp
 from timeline.cache import ExtractionCache, entry_key, write_entry
 from timeline.config import Config
-from timeline.documents import discover, read_document
+from timeline.documents import EXTENSIONS, discover, read_document
 from timeline.errors import BuildFailed, Problem, problem, warning
 from timeline.events import extract_events
 from timeline.ids import IdState, assign_ids
@@ -151,6 +151,21 @@ def _read_one(path: Path, config: Config, memo: ReadMemo | None
     return result
 
 
+def _missing_content_hint(config: Config) -> str:
+    """What to do when content/ is missing, naming articles lying in the site folder."""
+    try:
+        loose = sorted(p.name for p in config.site_dir.iterdir()
+                       if p.is_file() and p.suffix.lower() in EXTENSIONS
+                       and p.name.lower() not in ("readme.md", "license.md", "changelog.md"))
+    except OSError:
+        loose = []
+    if loose and config.content_dir.parent == config.site_dir:
+        shown = ", ".join(loose[:3]) + (f" and {len(loose) - 3} more" if len(loose) > 3 else "")
+        return (f"{config.site_dir} holds articles directly ({shown}): move them into "
+                f"{config.content_dir.name}/, or point content_dir in timeline.toml at them")
+    return "put your articles in content/ or set content_dir"
+
+
 def read_documents(config: Config, memo: ReadMemo | None = None
                    ) -> tuple[list[Document], list[Problem]]:
     """Stage 1 for the whole site: every readable document, and every problem found.
@@ -159,7 +174,7 @@ def read_documents(config: Config, memo: ReadMemo | None = None
     read again, and content/ is not searched again when none of its folders changed."""
     if not config.content_dir.is_dir():
         return [], [problem(config.content_dir, None, "content folder not found",
-                            "put your articles in content/ or set content_dir")]
+                            _missing_content_hint(config))]
     docs: list[Document] = []
     problems: list[Problem] = []
     seen: dict[str, Document] = {}

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Sequence
-
 from dataclasses import replace
 from datetime import timedelta
 
