@@ -15,7 +15,7 @@ from pathlib import Path, PurePath
 from timeline import stamp
 from timeline.cache import ExtractionCache, entry_key, write_entry
 from timeline.config import Config
-from timeline.documents import EXTENSIONS, discover, read_document
+from timeline.documents import EXTENSIONS, MAX_BYTES, discover, read_document
 from timeline.errors import BuildFailed, Problem, problem, warning
 from timeline.events import extract_events
 from timeline.ids import IdState, assign_ids
@@ -166,7 +166,8 @@ def _missing_content_hint(config: Config) -> str:
     return "put your articles in content/ or set content_dir"
 
 
-def read_documents(config: Config, memo: ReadMemo | None = None
+def read_documents(config: Config, memo: ReadMemo | None = None,
+                   raw: Mapping[Path, bytes] | None = None
                    ) -> tuple[list[Document], list[Problem]]:
     """Stage 1 for the whole site: every readable document, and every problem found.
 
@@ -185,7 +186,9 @@ def read_documents(config: Config, memo: ReadMemo | None = None
         for gone in memo.files.keys() - set(paths):
             del memo.files[gone]
     for path in paths:
-        doc, found = _read_one(path, config, memo)
+        known = raw.get(path) if raw is not None else None
+        doc, found = _read_one(path, config, memo) if known is None else read_document(
+            path, config.content_dir, config, raw=known)
         problems.extend(found)
         if doc is None:
             continue
@@ -295,6 +298,29 @@ def build_timeline(config: Config, cache: ExtractionCache,
                     problems=tuple(problems))
 
 
+def _content_bytes(config: Config, raw: dict[Path, bytes]) -> list[tuple[str, str]]:
+    """(path, digest of the bytes) of every file discover() finds, filling ``raw`` with the
+    bytes read (for read_documents); problems are left to read_documents to report."""
+    if not config.content_dir.is_dir():
+        return [("", "no content folder")]
+    noted: list[Problem] = []
+    out = []
+    for path in discover(config.content_dir, noted):
+        rel = os.fspath(path)
+        try:
+            info = path.stat()
+            if info.st_size > MAX_BYTES:  # skipped with a warning: never read it whole
+                out.append((rel, f"large|{info.st_size}|{info.st_mtime_ns}"))
+                continue
+            data = raw[path] = path.read_bytes()
+        except OSError as exc:
+            out.append((rel, f"unreadable|{exc.errno}"))
+            continue
+        out.append((rel, hashlib.sha256(data).hexdigest()))
+    out += [(str(p.path), p.message) for p in noted]
+    return out
+
+
 def make_cache(config: Config, use_disk: bool = True) -> ExtractionCache:
     """The extraction cache for a site (in memory only with ``use_disk=False``)."""
     return ExtractionCache(config.cache_dir if use_disk else None, settings_fingerprint(config))
@@ -311,17 +337,21 @@ def build(config: Config, *, cache: ExtractionCache | None = None, strict: bool 
     started = time.perf_counter()
     cache = cache or make_cache(config)
     theme = load_theme(config)
-    read = read_documents(config)
+    raw: dict[Path, bytes] = {}
     digest = None
     if write and cache.directory is not None:
-        digest = stamp.compute(config, theme, read[0], cache.fingerprint, strict)
+        # Decide from the files' bytes, before parsing any (front matter and all): reading
+        # a document is a function of its path, its bytes and the configuration.
+        digest = stamp.compute(config, theme, _content_bytes(config, raw), cache.fingerprint,
+                               strict)
         done = stamp.unchanged(cache.directory, config.output_dir, digest)
         if done is not None:
-            empty = Timeline(documents=tuple(read[0]), events=(), extractions={},
-                             problems=done.warnings)
+            empty = Timeline(documents=(), events=(), extractions={}, problems=done.warnings)
             return BuildReport(empty, {}, None, time.perf_counter() - started,
                                warnings=done.warnings, unchanged=done)
         stamp.forget(cache.directory)
+    read = read_documents(config, raw=raw)
+    raw.clear()  # the documents hold their text now
     timeline = build_timeline(config, cache, read, jobs, progress)
     if cache.misses and write:  # entries of edited or removed articles are garbage now
         cache.prune({cache.key(doc) for doc in read[0]})

@@ -22,7 +22,6 @@ from typing import Any
 from timeline import __version__
 from timeline.config import Config
 from timeline.errors import Problem
-from timeline.model import Document
 from timeline.output import FileStat
 from timeline.pagekeys import code_digest, theme_digest
 from timeline.pieces import PieceIndex, Record
@@ -42,14 +41,15 @@ class Stamp:
     warnings: tuple[Problem, ...]
 
 
-def compute(config: Config, theme: Theme, docs: Iterable[Document], fingerprint: str,
+def compute(config: Config, theme: Theme, files: Iterable[tuple[str, str]], fingerprint: str,
             strict: bool) -> str:
-    """The hash of everything a build's output depends on."""
+    """The hash of everything a build's output depends on: the content files (each path
+    with a digest of its bytes), the configuration, the theme and timeline itself."""
     h = hashlib.sha256()
     h.update(f"{__version__}|{fingerprint}|{strict}|{config!r}|{theme_digest(theme)}|"
              f"{code_digest()}".encode())
-    for doc in docs:
-        h.update(f"{doc.id}|{doc.digest}|{doc.published}|{doc.published_from}|".encode())
+    for path, digest in files:
+        h.update(f"{path}\0{digest}\0".encode())
     return h.hexdigest()
 
 
@@ -65,8 +65,9 @@ def unchanged(cache_dir: Path, out_dir: Path, digest: str) -> Stamp | None:
         data = json.loads((cache_dir / NAME).read_text(encoding="utf-8"))
         if data["digest"] != digest or data["output"] != str(out_dir):
             return None
+        base = f"{out_dir}{os.sep}"
         for rel, (size, mtime) in data["files"].items():
-            stat = os.stat(out_dir / rel)
+            stat = os.stat(base + rel)
             if (stat.st_size, stat.st_mtime_ns) != (size, mtime):
                 return None
         return Stamp(digest, data["documents"], data["events"], data["merged"],
