@@ -10,6 +10,7 @@ import logging
 import os
 import re
 import shutil
+import sys
 import tempfile
 import types
 import typing
@@ -68,7 +69,11 @@ def _same(value: Any) -> Any:
 @functools.cache
 def _decoder(kind: Any) -> Callable[[Any], Any]:
     """A decoding function for one type, worked out once from its hints (a warm build
-    decodes tens of thousands of small records, so no introspection per value)."""
+    decodes tens of thousands of small records, so no introspection per value).
+
+    Short strings are interned and small records of plain values (a DateSpan) shared:
+    4,000 articles' extractions repeat the same notes, labels and dates hundreds of
+    thousands of times, and one copy of each is a good part of the memory they take."""
     origin = typing.get_origin(kind)
     if origin in (typing.Union, types.UnionType):
         options = [a for a in typing.get_args(kind) if a is not type(None)]
@@ -76,21 +81,56 @@ def _decoder(kind: Any) -> Callable[[Any], Any]:
         return lambda value: None if value is None else inner(value)
     if origin is tuple:
         item = _decoder(typing.get_args(kind)[0])
-        return lambda value: tuple(item(v) for v in value)
-    if origin is typing.Literal or kind is Any or origin is not None:
+        return lambda value: tuple([item(v) for v in value])
+    if origin is typing.Literal or kind is str:
+        return _short
+    if kind is Any or origin is not None:
         return _same
     if isinstance(kind, type) and dataclasses.is_dataclass(kind):
         hints = typing.get_type_hints(kind)
-        fields = {name: _decoder(hint) for name, hint in hints.items()}
+        plan = [(f.name, _decoder(hints[f.name])) for f in dataclasses.fields(kind)]
+        if all(_is_leaf(hints[name]) for name, _ in plan):
+            names = [name for name, _ in plan]
+            shared: dict[tuple[Any, ...], Any] = {}
 
-        def record(value: Any) -> Any:
-            return kind(**{k: fields[k](v) for k, v in value.items() if k in fields})
+            def leaf(value: Any) -> Any:
+                key = tuple([value[n] for n in names])
+                found = shared.get(key)
+                if found is None:
+                    if len(shared) >= 65_536:
+                        shared.clear()
+                    found = shared[key] = kind(*[f(value[n]) for n, f in plan])
+                return found
+            return leaf
+
+        def record(value: Any) -> Any:  # a missing field raises KeyError: entry ignored
+            return kind(*[f(value[n]) for n, f in plan])
         return record
     if kind is date:
-        return date.fromisoformat
+        return _date
     if isinstance(kind, type) and issubclass(kind, IntEnum | PurePath):
         return kind
     return _same
+
+
+def _short(value: Any) -> Any:
+    return sys.intern(value) if type(value) is str and len(value) <= 64 else value
+
+
+_date = functools.lru_cache(maxsize=16_384)(date.fromisoformat)
+
+
+def _is_leaf(hint: Any) -> bool:
+    """Whether a field holds a plain value (so records of such fields can be shared)."""
+    if hint in (str, int, float, bool, date, type(None)):
+        return True
+    if isinstance(hint, type) and issubclass(hint, IntEnum):
+        return True
+    if typing.get_origin(hint) is typing.Literal:
+        return True
+    if typing.get_origin(hint) in (typing.Union, types.UnionType):
+        return all(_is_leaf(a) for a in typing.get_args(hint))
+    return False
 
 
 def entry_key(doc: Document, fingerprint: str) -> str:
