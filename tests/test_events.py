@@ -42,3 +42,29 @@ def test_a_stretch_given_in_two_pieces_dates_the_event(tmp_path: Path, sentence:
     assert len(events) == 1
     assert events[0].date is not None
     assert span_label(events[0].date) == label
+
+
+TITLES = [
+    # the date phrase goes when the title is whole without it ...
+    ("The ferry crews walked out on Monday.", "The ferry crews walked out"),
+    ("On 4 March 2025, the ferry crews walked out.", "The ferry crews walked out"),
+    # ... and stays when the words before it need it
+    ("The strike was set to last until Friday.", "The strike was set to last until Friday"),
+    ("Dock workers in Porto joined the strike, which ended on Monday.",
+     "Dock workers in Porto joined the strike, which ended on Monday"),
+    # a stretch of time is one date phrase, dropped whole
+    ("The port stayed shut from 3 March to 5 March.", "The port stayed shut"),
+]
+
+
+@pytest.mark.parametrize(("sentence", "title"), TITLES)
+def test_a_title_drops_its_date_only_when_it_reads_whole_without_it(
+        tmp_path: Path, sentence: str, title: str) -> None:
+    (tmp_path / "content").mkdir()
+    path = tmp_path / "content" / "a.md"
+    path.write_text(f"---\ntitle: t\npublished: 2025-03-05\n---\n{sentence}\n")
+    config = load_config(tmp_path)
+    doc, _ = read_document(path, config.content_dir, config)
+    assert doc is not None
+    events = extract(doc, Settings.from_config(config.dates)).events
+    assert [e.title for e in events] == [title]

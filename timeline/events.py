@@ -122,8 +122,17 @@ def _strip_date(text: str, mention: Mention, offset: int) -> str:
     if _DATE_LEAD.fullmatch(before):
         return after.lstrip(" ,")
     if _DATE_TAIL.fullmatch(after):
-        return _DATE_PREPOSITION.sub("", before) + after.strip()
+        kept = _DATE_PREPOSITION.sub("", before)
+        if _NEEDS_COMPLEMENT.search(kept):  # "to last until", "which ended": keep the date
+            return text
+        return kept + after.strip()
     return text
+
+
+_NEEDS_COMPLEMENT = re.compile(
+    r"(?:\b(?:until|till|through|to|by|before|after|between|and|of|than|for|the|a|an)"
+    r"|,\s*(?:which|that|who|when)\s+\w+(?:\s+\w+)?)\s*$", re.IGNORECASE)
+"""The end of a title that is not whole without the date it was followed by."""
 
 
 def make_title(text: str, mention: Mention | None = None, offset: int = 0) -> str:
