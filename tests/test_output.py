@@ -127,3 +127,27 @@ def test_a_file_or_folder_in_the_way_fails_before_anything_moves(tmp_path: Path)
     with pytest.raises(OutputError, match="folder"):
         write_site({"a.html": b"a", "page.html": b"x"}, out)
     assert sorted(p.name for p in out.iterdir()) == ["page.html"]
+
+
+def test_new_folders_move_in_whole_and_existing_ones_file_by_file(tmp_path: Path) -> None:
+    out = tmp_path / "output"
+
+    def tree() -> dict[str, bytes]:
+        return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
+                if p.is_file() and p.name != MANIFEST}
+
+    first = {"index.html": b"i", "events/a/index.html": b"a", "events/b/index.html": b"b",
+             "sources/x/y/index.html": b"y"}
+    report = write_site(first, out)
+    assert tree() == first and len(report.written) == 4
+    (out / "events" / "a" / "notes.txt").write_text("mine")  # a user's file in our folder
+    second = {**first, "events/a/index.html": b"a2", "events/c/index.html": b"c",
+              "events/c/extra/index.html": b"ce", "static/s.css": b"s"}
+    report = write_site(second, out)
+    assert sorted(report.written) == ["events/a/index.html", "events/c/extra/index.html",
+                                      "events/c/index.html", "static/s.css"]
+    assert tree() == {**second, "events/a/notes.txt": b"mine"}
+    for rel in report.written:  # stats describe the files in place
+        info = (out / rel).stat()
+        assert report.stats[rel] == (info.st_size, info.st_mtime_ns, info.st_ino)
+    assert not [p for p in out.iterdir() if p.name.startswith(STAGING_PREFIX)]

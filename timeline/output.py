@@ -91,6 +91,16 @@ class _Guard:
                                        "where a file goes", "remove or rename that folder")])
         return target
 
+    def first_missing(self, rel: str) -> str | None:
+        """The highest folder of ``rel`` that is not in the output folder (as found when
+        ``path(rel)`` checked it), or None when the file's folder exists."""
+        parts = rel.split("/")[:-1]
+        for i in range(1, len(parts) + 1):
+            folder = "/".join(parts[:i])
+            if self._folders.get(folder) == _MISSING:
+                return folder
+        return None
+
     def _folder(self, folder: str, rel: str) -> int:
         known = self._folders.get(folder)
         if known is not None:
@@ -155,35 +165,51 @@ def write_site(files: Mapping[str, bytes], out_dir: Path, keep: Collection[str] 
     previous = read_manifest(out_dir)
     made_out_dir = not out_dir.exists()
     staging: Path | None = None
-    staged: list[tuple[str, str, str]] = []
+    staged: list[tuple[str, str, str, str | None]] = []
     stats: dict[str, FileStat] = {}
     try:
+        made: set[str] = set()
+        """Folders made in the staging tree."""
         for rel in sorted(files):
             if rel in keep:
                 continue
             target = guard.path(rel)
             data = files[rel]
-            same = _same_file(target, data)
+            missing = guard.first_missing(rel)
+            same = _same_file(target, data) if missing is None else None
             if same is not None:
                 stats[rel] = same
                 continue
             if staging is None:
                 out_dir.mkdir(parents=True, exist_ok=True)
                 staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out_dir))
-            tmp = str(staging / str(len(staged)))
+            # The staging folder mirrors the site, so that a folder new to output/ (every
+            # event's, in a first build) is moved in whole instead of file by file.
+            folder = rel.rpartition("/")[0]
+            if folder and folder not in made:
+                os.makedirs(os.path.join(staging, folder), exist_ok=True)
+                while folder and folder not in made:
+                    made.add(folder)
+                    folder = folder.rpartition("/")[0]
+            tmp = os.path.join(staging, rel)
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-                os.fchmod(fd, 0o644)
-                handle.flush()
-                stats[rel] = file_stat(os.fstat(fd))
-            staged.append((rel, tmp, target))
-        for _, tmp, target in staged:
             try:
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(fd, view):]
+                os.fchmod(fd, 0o644)
+                stats[rel] = file_stat(os.fstat(fd))
+            finally:
+                os.close(fd)
+            staged.append((rel, tmp, target, missing))
+        moved: set[str] = set()
+        for _, tmp, target, missing in staged:
+            if missing is None:
                 os.replace(tmp, target)
-            except FileNotFoundError:  # the first file of a new folder
-                os.makedirs(os.path.dirname(target), exist_ok=True)
-                os.replace(tmp, target)
+            elif missing not in moved:  # a new folder: in with everything staged in it
+                assert staging is not None
+                os.rename(os.path.join(staging, missing), os.path.join(out_dir, missing))
+                moved.add(missing)
     except BaseException as exc:
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
@@ -207,7 +233,7 @@ def write_site(files: Mapping[str, bytes], out_dir: Path, keep: Collection[str] 
             _remove_empty_parents(path.parent, out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     _write_if_changed(out_dir / MANIFEST, manifest_text(sorted(files)))
-    return WriteReport(tuple(rel for rel, _, _ in staged), len(files) - len(staged),
+    return WriteReport(tuple(rel for rel, _, _, _ in staged), len(files) - len(staged),
                        tuple(deleted), stats)
 
 
