@@ -233,6 +233,16 @@ def _day_label(day: date) -> str:
     return f"{day.day} {MONTH_ABBR[day.month - 1]} {day.year}"
 
 
+def _days_label(s: date, e: date) -> str:
+    """A run of days, sharing what the two ends share: "3–5 May 2025", "31 Aug – 1 Sep
+    2025", "30 Dec 2025 – 2 Jan 2026"."""
+    if (s.year, s.month) == (e.year, e.month):
+        return f"{s.day}–{e.day} {MONTH_ABBR[s.month - 1]} {s.year}"
+    if s.year == e.year:
+        return f"{s.day} {MONTH_ABBR[s.month - 1]} – {_day_label(e)}"
+    return f"{_day_label(s)} – {_day_label(e)}"
+
+
 def _month_label(day: date) -> str:
     return f"{MONTH_ABBR[day.month - 1]} {day.year}"
 
@@ -244,7 +254,7 @@ def span_label(span: DateSpan) -> str:
         whole = _unmodified_label(span)
         return f"{span.modifier} {whole}"
     if p == Precision.DAY:
-        text = _day_label(s) if s == e else f"{_day_label(s)} – {_day_label(e)}"
+        text = _day_label(s) if s == e else _days_label(s, e)
     elif p == Precision.WEEK:
         text = f"week of {_day_label(s)}" if (e - s).days == 6 else (
             f"{_day_label(s)} – {_day_label(e)}")
