@@ -229,7 +229,7 @@ class _Renderer:
 class SitePlan:
     """Every output path of a site: how to render it, and what its bytes depend on."""
 
-    render: dict[str, Callable[[], bytes]]
+    render: Mapping[str, Callable[[], bytes]]
     """Path -> the function that renders its bytes."""
     digests: dict[str, str]
     """Path -> the digest of its inputs: equal digests, equal bytes."""
@@ -278,10 +278,9 @@ def plan_pages(timeline: Timeline, config: Config, theme: Theme,
     remembered: dict[str, tuple[tuple[str, str, str], str]] = {}
     own = [keys.events[e.id] for e in events]
     last = len(events) - 1
+    event_index: dict[str, int] = {}
     for i, event in enumerate(events):
         path = event_path(event)
-        previous = events[i - 1] if i > 0 else None
-        following = events[i + 1] if i < last else None
         inputs = (own[i], own[i - 1] if i > 0 else "", own[i + 1] if i < last else "")
         found = known.get(path)
         if found is not None and found[0] == inputs:
@@ -289,8 +288,8 @@ def plan_pages(timeline: Timeline, config: Config, theme: Theme,
         else:
             inputs_digest = page_digest(keys, whole, path, list(inputs))
         remembered[path] = (inputs, inputs_digest)
-        add(path, inputs_digest, functools.partial(r.page, "event.html", path, event=event,
-                                                   previous=previous, next=following))
+        digests[path] = inputs_digest
+        event_index[path] = i
     if reuse.in_memory:
         reuse.event_pages, reuse.event_context = remembered, context
     whole = r.whole_site("source.html")
@@ -319,10 +318,46 @@ def plan_pages(timeline: Timeline, config: Config, theme: Theme,
         add(rel.as_posix(), page_digest(keys, False, rel.as_posix(), str(source)),
             source.read_bytes)
     if reuse.in_memory:
-        reuse.forget_pages_except(plan)
-        plan = {path: functools.partial(_remembered, reuse, path, digests[path], make)
-                for path, make in plan.items()}
-    return SitePlan(plan, digests)
+        reuse.forget_pages_except(digests)
+    return SitePlan(_Plan(plan, events, event_index, r, digests, reuse), digests)
+
+
+class _Plan(Mapping[str, Callable[[], bytes]]):
+    """Path -> render function, in the order of ``digests``; an event page's function is
+    made when asked for (a site has tens of thousands, and the dev server plans again on
+    every edit)."""
+
+    def __init__(self, fixed: dict[str, Callable[[], bytes]], events: tuple[Event, ...],
+                 event_index: dict[str, int], renderer: _Renderer, digests: dict[str, str],
+                 reuse: Reuse) -> None:
+        self._fixed = fixed
+        self._events = events
+        self._index = event_index
+        self._r = renderer
+        self._digests = digests
+        self._reuse = reuse
+
+    def __getitem__(self, path: str) -> Callable[[], bytes]:
+        make = self._fixed.get(path)
+        if make is None:
+            i = self._index[path]  # KeyError: not a path of the site
+            events = self._events
+            make = functools.partial(
+                self._r.page, "event.html", path, event=events[i],
+                previous=events[i - 1] if i > 0 else None,
+                next=events[i + 1] if i + 1 < len(events) else None)
+        if self._reuse.in_memory:
+            return functools.partial(_remembered, self._reuse, path, self._digests[path], make)
+        return make
+
+    def __contains__(self, path: object) -> bool:
+        return path in self._digests
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._digests)
+
+    def __len__(self) -> int:
+        return len(self._digests)
 
 
 def _remembered(reuse: Reuse, path: str, inputs: str, make: Callable[[], bytes]) -> bytes:
@@ -334,7 +369,7 @@ def _remembered(reuse: Reuse, path: str, inputs: str, make: Callable[[], bytes])
 
 
 def plan_site(timeline: Timeline, config: Config, theme: Theme,
-              env: jinja2.Environment | None = None) -> dict[str, Callable[[], bytes]]:
+              env: jinja2.Environment | None = None) -> Mapping[str, Callable[[], bytes]]:
     """Every output path of the site, each with the function that renders its bytes (the
     dev server renders a page only when it is asked for; see timeline.serve). With ``env``,
     pages whose inputs did not change since the last plan with it come from memory."""
