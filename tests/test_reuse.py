@@ -48,6 +48,15 @@ def _article(rng: random.Random, title: str) -> str:
             f"published: 2025-03-{rng.randint(7, 9):02d}\n---\n{body}{extra}\n")
 
 
+def _make_site(tmp_path: Path, rng: random.Random, articles: int) -> Path:
+    """A site of ``articles`` random articles, under ``tmp_path``."""
+    site = tmp_path / "site"
+    (site / "content").mkdir(parents=True)
+    for i in range(articles):
+        (site / "content" / f"a{i}.md").write_text(_article(rng, f"Report {i}"))
+    return site
+
+
 def _tree(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
             if p.is_file() and p.name != MANIFEST}
@@ -93,10 +102,7 @@ def _edit(rng: random.Random, site: Path, step: int) -> str:
 @pytest.mark.parametrize("theme", ["default", "whole-site"])
 def test_rebuilds_after_random_edits_equal_a_full_render(tmp_path: Path, theme: str) -> None:
     rng = random.Random(f"reuse-{theme}")
-    site = tmp_path / "site"
-    (site / "content").mkdir(parents=True)
-    for i in range(8):
-        (site / "content" / f"a{i}.md").write_text(_article(rng, f"Report {i}"))
+    site = _make_site(tmp_path, rng, 8)
     if theme == "whole-site":
         folder = site / "themes" / "default"
         folder.mkdir(parents=True)
@@ -123,10 +129,7 @@ def test_rebuilds_after_random_edits_equal_a_full_render(tmp_path: Path, theme: 
 
 def test_a_page_changed_by_hand_is_written_again(tmp_path: Path) -> None:
     rng = random.Random(7)
-    site = tmp_path / "site"
-    (site / "content").mkdir(parents=True)
-    for i in range(4):
-        (site / "content" / f"a{i}.md").write_text(_article(rng, f"Report {i}"))
+    site = _make_site(tmp_path, rng, 4)
     config = load_config(site)
     build(config)
     page = sorted((config.output_dir / "events").rglob("index.html"))[0]
@@ -142,10 +145,7 @@ def test_a_page_changed_by_hand_is_written_again(tmp_path: Path) -> None:
 def test_the_dev_servers_memory_equals_a_fresh_render(tmp_path: Path,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     rng = random.Random(11)
-    site = tmp_path / "site"
-    (site / "content").mkdir(parents=True)
-    for i in range(6):
-        (site / "content" / f"a{i}.md").write_text(_article(rng, f"Report {i}"))
+    site = _make_site(tmp_path, rng, 6)
     config = load_config(site)
     theme = load_theme(config)
     env = theme.environment()  # kept between rebuilds, as timeline.serve keeps it
@@ -175,10 +175,7 @@ def test_the_dev_servers_memory_equals_a_fresh_render(tmp_path: Path,
 
 def test_a_failed_render_leaves_output_as_it_was(tmp_path: Path) -> None:
     rng = random.Random(3)
-    site = tmp_path / "site"
-    (site / "content").mkdir(parents=True)
-    for i in range(3):
-        (site / "content" / f"a{i}.md").write_text(_article(rng, f"Report {i}"))
+    site = _make_site(tmp_path, rng, 3)
     config = load_config(site)
     # A template that fails on one source page only, after others were staged.
     folder = site / "themes" / "default"
@@ -206,10 +203,7 @@ def test_a_failed_render_leaves_output_as_it_was(tmp_path: Path) -> None:
 def test_an_edit_renders_only_the_cards_of_the_events_it_changed(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     rng = random.Random(5)
-    site = tmp_path / "site"
-    (site / "content").mkdir(parents=True)
-    for i in range(10):
-        (site / "content" / f"a{i}.md").write_text(_article(rng, f"Report {i}"))
+    site = _make_site(tmp_path, rng, 10)
     config = load_config(site)
     first = build(config)
     cards: list[str] = []
@@ -239,10 +233,7 @@ def test_digests_remembered_by_identity_equal_digests_made_afresh(tmp_path: Path
     from timeline.pagekeys import KeyMemo, site_keys
 
     rng = random.Random(5)
-    site = tmp_path / "site"
-    (site / "content").mkdir(parents=True)
-    for i in range(8):
-        (site / "content" / f"a{i}.md").write_text(_article(rng, f"Report {i}"))
+    site = _make_site(tmp_path, rng, 8)
     config = load_config(site)
     theme = load_theme(config)
     cache = make_cache(config, use_disk=False)
