@@ -245,6 +245,23 @@ def _spans_one_stretch(body: str, a: Mention, b: Mention) -> bool:
     return False
 
 
+def _pair(s: Sentence, dating: list[Mention]) -> list[Mention]:
+    """Two dates of the same kind joined by "and" that are not one stretch ("visited Moscow
+    in 2015 and 2019", "met on 3 and 17 May"): the sentence reports two happenings, one at
+    each date. Empty otherwise."""
+    if len(dating) != 2:
+        return []
+    a, b = dating
+    if a.span is None or b.span is None or a.span.precision != b.span.precision or \
+            a.timex_type != "DATE" or b.timex_type != "DATE":
+        return []
+    gap = s.text[a.end - s.start:b.start - s.start]
+    return [a, b] if _PAIR_GAP.fullmatch(gap) else []
+
+
+_PAIR_GAP = re.compile(r"\s*(?:,\s*)?(?:and|&)\s+(?:again\s+)?(?:(?:on|in|at)\s+)?", re.I)
+
+
 def _primary(mentions: Sequence[Mention]) -> Mention:
     """The expression that dates a sentence's happening: the finest, then the first."""
     return max(mentions, key=lambda m: (0 if m.span is None else int(m.span.precision),
@@ -273,6 +290,9 @@ def _clauses(s: Sentence, dating: list[Mention]) -> list[tuple[Mention, int, int
     """
     linked = [m for m in dating if m.value.startswith("PX")]
     if not linked:
+        pair = _pair(s, dating)
+        if pair:
+            return [(m, s.start, s.end) for m in pair]
         return [(_primary(dating), s.start, s.end)]
     out: list[tuple[Mention, int, int]] = []
     for m in linked:
