@@ -186,30 +186,6 @@ class ExtractionCache:
         self.memory[key] = found
         return found
 
-    def put(self, doc: Document, result: Extraction) -> None:
-        """Store a freshly computed extraction of ``doc``."""
-        self.store(self.key(doc), result)
-
-    def get_or_compute(self, doc: Document, compute: Callable[[Document], Extraction]
-                       ) -> Extraction:
-        """The cached extraction of ``doc``, computing and storing it on a miss."""
-        key = self.key(doc)
-        found = self.memory.get(key) or self._load(key)
-        if found is not None:
-            self.hits += 1
-            self.memory[key] = found
-            return found
-        self.misses += 1
-        result = compute(doc)
-        self.store(key, result)
-        return result
-
-    def store(self, key: str, result: Extraction) -> None:
-        """Remember a result in memory and on disk (best effort)."""
-        self.memory[key] = result
-        if self.directory is not None:
-            write_entry(self.directory, key, result)
-
     def remember(self, doc: Document, result: Extraction) -> None:
         """Keep, in memory only, a result already written to disk (by write_entry in a
         worker process)."""
