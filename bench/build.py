@@ -11,6 +11,13 @@ the reloaded page), measured as bench/serve.py does. Peak memory is the largest 
 of the build process and its workers (forked workers share most pages with their parent,
 which RSS would count twice), sampled every 20 ms from /proc. Each timed command starts
 once the disk is idle (see quiet_disk).
+
+Nothing is deleted while the benchmark runs: the previous output, cache and reference
+folders are moved aside (into WORK/.trash) and deleted at the end. On an ext4 file system
+without a journal (this machine's), a new inode is not taken from those freed in the last
+60 to 360 seconds, and ext4 looks at each of them to skip it (``recently_deleted`` in
+fs/ext4/ialloc.c): creating tens of thousands of files right after deleting as many took
+5 to 20 times longer than on a quiet disk, whatever program made them.
 """
 
 from __future__ import annotations
@@ -167,6 +174,15 @@ def eleventy_bin() -> Path | None:
     return binary if done.returncode == 0 and binary.exists() else None
 
 
+def discard(path: Path, work: Path) -> None:
+    """Move ``path`` (if there) out of the way, into WORK/.trash, for main() to delete once
+    every timing is taken (see the module's docstring)."""
+    if path.exists():
+        trash = work / ".trash"
+        trash.mkdir(exist_ok=True)
+        path.rename(Path(tempfile.mkdtemp(dir=trash)) / path.name)
+
+
 def measure(n: int, work: Path, jobs: str | None, eleventy: bool) -> dict[str, float]:
     site = work / f"site-{n}"
     if not (site / "content").is_dir():
@@ -176,8 +192,8 @@ def measure(n: int, work: Path, jobs: str | None, eleventy: bool) -> dict[str, f
     size = sum(p.stat().st_size for p in files)
     print(f"\n{n} articles ({len(files)} files, {size / len(files) / 1024:.1f} KB each)")
     extra = ["--jobs", jobs] if jobs else []
-    shutil.rmtree(site / ".timeline-cache", ignore_errors=True)
-    shutil.rmtree(site / "output", ignore_errors=True)
+    discard(site / ".timeline-cache", work)
+    discard(site / "output", work)
     r: dict[str, float] = {}
     r["cold"], r["cold_mb"], r["cold_sys"] = timeline(site, *extra)
     r["warm"], r["warm_mb"], _ = timeline(site, *extra)
@@ -189,12 +205,12 @@ def measure(n: int, work: Path, jobs: str | None, eleventy: bool) -> dict[str, f
     timeline(site, *extra)
     r["serve_signal"], r["serve_page"] = serve_edit(site)
     floor_out = work / f"floor-{n}"
-    shutil.rmtree(floor_out, ignore_errors=True)
+    discard(floor_out, work)
     r["floor"], _, _ = run([sys.executable, "-c", FLOOR, str(site / "content"), str(floor_out)])
     binary = eleventy_bin() if eleventy else None
     if binary is not None:
         out = work / f"eleventy-{n}"
-        shutil.rmtree(out, ignore_errors=True)
+        discard(out, work)
         r["eleventy"], _, _ = run([str(binary), f"--input={site / 'content'}",
                                    f"--output={out}", "--quiet"], cwd=work)
     output = site / "output"
@@ -226,6 +242,7 @@ def main() -> None:
     work.mkdir(parents=True, exist_ok=True)
     for n in args.sizes:
         measure(n, work, args.jobs, not args.no_eleventy)
+    shutil.rmtree(work / ".trash", ignore_errors=True)
     if args.work is None:
         shutil.rmtree(work, ignore_errors=True)
 
