@@ -152,7 +152,7 @@ def timeline(site: Path, *extra: str) -> tuple[float, int, float]:
 
 def serve_edit(site: Path, edits: int = 7) -> tuple[float, float]:
     """Median seconds from one article written to the reload signal of `timeline serve`,
-    and to the reloaded index page (bench/serve.py's measurement)."""
+    and to the reloaded page that shows it (bench/serve.py's measurement)."""
     sys.path.insert(0, str(BENCH))
     from serve import measure as serve_measure
 

@@ -108,6 +108,20 @@ def test_example_site_links_resolve(tmp_path: Path) -> None:
     assert checked > 200
 
 
+def test_split_example_site_links_resolve(tmp_path: Path) -> None:
+    """The index split by year (index_limit): year pages, their lists of years, and every
+    event page's way back to its year."""
+    site = tmp_path / "site"
+    shutil.copytree(REPO / "content", site / "content")
+    shutil.copy(REPO / "timeline.toml", site / "timeline.toml")
+    config = load_config(site, output_dir=str(tmp_path / "out"), site_url=SITE_URL,
+                         index_limit=5)
+    build(config, cache=make_cache(config, use_disk=False))
+    checked, broken = check_links(config.output_dir, SITE_URL)
+    assert broken == []
+    assert (config.output_dir / "years").is_dir() and checked > 200
+
+
 def test_devset_links_resolve(devset_dir: Path, tmp_path: Path) -> None:
     site = tmp_path / "site"
     shutil.copytree(devset_dir / "content", site / "content")

@@ -54,6 +54,9 @@ class Config:
     """Let raw HTML in Markdown through to source pages (off: it is shown as text)."""
     key_event_sources: int = 2
     """Events cited by at least this many documents are listed as key events."""
+    index_limit: int = 1000
+    """A timeline with more events than this puts each year on a page of its own
+    (``years/<year>/``) and lists the years on the index; 0 never does."""
     dates: DateConfig = field(default_factory=DateConfig)
     """The ``[dates]`` table."""
 
@@ -80,6 +83,7 @@ _TOP: dict[str, tuple[type | tuple[type, ...], str]] = {
     "drafts": (bool, "true or false"),
     "allow_html": (bool, "true or false"),
     "key_event_sources": (int, "a whole number"),
+    "index_limit": (int, "a whole number"),
     "dates": (dict, "a table"),
 }
 _DATES: dict[str, tuple[type | tuple[type, ...], str]] = {
@@ -176,6 +180,9 @@ def load_config(site_dir: Path | None = None, config_file: Path | None = None,
     if top.get("key_event_sources", 2) < 1:
         problems.append(problem(shown, _line_of(text, "key_event_sources"),
                                 "'key_event_sources' must be at least 1"))
+    if top.get("index_limit", 0) < 0:
+        problems.append(problem(shown, _line_of(text, "index_limit"),
+                                "'index_limit' must be 0 (never split the index) or more"))
     site_url = str(top.get("site_url", ""))
     if site_url and not re.match(r"^https?://[^/\s]+", site_url):
         problems.append(problem(shown, _line_of(text, "site_url"),
@@ -198,5 +205,6 @@ def load_config(site_dir: Path | None = None, config_file: Path | None = None,
         theme_options=dict(top.get("theme_options", {})), drafts=top.get("drafts", False),
         allow_html=top.get("allow_html", False),
         key_event_sources=top.get("key_event_sources", 2),
+        index_limit=top.get("index_limit", 1000),
         dates=DateConfig(languages=languages, date_order=order),
     )

@@ -165,7 +165,10 @@ def inject(page: bytes, epoch: int, problems: Sequence[Problem]) -> bytes:
         extra = _OVERLAY % html.escape("\n".join(str(p) for p in problems)) + extra
     data = extra.encode("utf-8")
     at = page.rfind(b"</body>")
-    return page[:at] + data + page[at:] if at >= 0 else page + data
+    if at < 0:
+        return page + data
+    view = memoryview(page)  # one copy of the page (an index page can be tens of MB)
+    return b"".join((view[:at], data, view[at:]))
 
 
 def site_path(raw: str) -> str | None:

@@ -63,6 +63,19 @@ class Year:
 
 
 @dataclass(frozen=True, slots=True)
+class YearLink:
+    """A year in the index's list of years."""
+
+    label: str
+    href: str
+    """``#y2025`` when the year is on this page, else the URL of its page."""
+    count: int
+    """How many events it has."""
+    here: bool
+    """Whether its events are on this page."""
+
+
+@dataclass(frozen=True, slots=True)
 class SourceSentence:
     """A sentence as source.html shows it."""
 
@@ -107,6 +120,17 @@ def group_events(events: tuple[Event, ...]) -> tuple[Year, ...]:
     return tuple(years)
 
 
+def year_links(years: tuple[Year, ...], here: str, pages: Mapping[str, str],
+               url: Callable[[str], str]) -> list[YearLink]:
+    """The years for a page's list of years: ``pages`` maps a year's anchor to the path of
+    the page holding its events (the index's own path when it is not split), and ``here``
+    is the path of the page being made."""
+    return [YearLink(y.label, f"#{y.anchor}" if pages[y.anchor] == here
+                     else url(pages[y.anchor]),
+                     sum(len(s.events) for s in y.sections), pages[y.anchor] == here)
+            for y in years]
+
+
 def select_key_events(events: tuple[Event, ...], minimum: int,
                       counts: Mapping[str, int] | None = None) -> tuple[Event, ...]:
     """Events reported by at least ``minimum`` documents, most reported first (stable).
@@ -131,4 +155,5 @@ def url_function(root: str) -> Callable[[str], str]:
 
 
 __all__ = ["INLINE_MARKUP", "MONTH_NAMES", "Block", "Section", "SourceSentence", "Year",
-           "date_attr", "date_label", "group_events", "select_key_events", "url_function"]
+           "YearLink", "date_attr", "date_label", "group_events", "select_key_events",
+           "url_function", "year_links"]

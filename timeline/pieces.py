@@ -133,7 +133,7 @@ class Reuse:
         self.event_pages: dict[str, tuple[tuple[str, str, str], str]] = {}
         """Event page path -> its event's and neighbours' digests, and its page digest, as
         the last plan in memory made them (under ``event_context``)."""
-        self.event_context: tuple[str, str, str] = ("", "", "")
+        self.event_context: tuple[str, ...] = ()
         self.templates: dict[tuple[str, str], bool] = {}
         """(question, template) -> answer, for the environment this reuse belongs to."""
 

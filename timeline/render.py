@@ -42,16 +42,18 @@ from timeline.pagevalues import (
     INLINE_MARKUP,
     Block,
     SourceSentence,
+    Year,
     date_attr,
     date_label,
     group_events,
     select_key_events,
     url_function,
+    year_links,
 )
 from timeline.pieces import Composer, Reuse
 from timeline.theme import Theme
 from timeline.timelinejs import write_timelinejs
-from timeline.urls import KEY_EVENTS_PATH, absolute, event_path, source_path
+from timeline.urls import KEY_EVENTS_PATH, absolute, event_path, source_path, year_path
 
 SiteFiles = dict[str, bytes]
 class _Renderer:
@@ -70,6 +72,15 @@ class _Renderer:
         self.inline: Callable[[str], str] = md.renderInline
         self._shared: dict[str, dict[str, Any]] = {}
         self._answers = reuse.templates
+        self.year_pages: dict[str, str] = {}
+        """Year anchor -> the path of the page with its events, when the index is split
+        (see plan_pages)."""
+
+    def timeline_page(self, event: Event) -> str:
+        """The path of the page whose timeline shows ``event``."""
+        if not self.year_pages:
+            return "index.html"
+        return self.year_pages[f"y{event.date.start.year}" if event.date else "undated"]
 
     @functools.cached_property
     def citing(self) -> dict[tuple[str, int], list[Event]]:
@@ -104,9 +115,14 @@ class _Renderer:
             def cite_url(c: Citation) -> str:
                 return url(source_path(c.document)) + f"#s{c.sentence + 1}"
 
+            def timeline_url(e: Event) -> str:
+                page = self.timeline_page(e)
+                return f"{url('' if page == 'index.html' else page)}#e-{e.id}"
+
             values = self._shared[root] = {
                 "site": self.config, "root": root or "./", "url": url,
                 "cite_url": cite_url, "event_url": lambda e: url(event_path(e)),
+                "timeline_url": timeline_url,
                 "source_url": lambda doc_id: url(source_path(doc_id)), "docs": self.docs,
                 "date_label": date_label, "date_attr": date_attr, "salience": salience,
                 "theme_options": self.theme.options, "version": __version__,
@@ -114,6 +130,18 @@ class _Renderer:
                 "key_events_url": url(KEY_EVENTS_PATH),
             }
         return values
+
+    def url_at(self, path: str) -> Callable[[str], str]:
+        """The ``url`` function of the page at ``path``."""
+        url: Callable[[str], str] = self.shared("../" * path.count("/"))["url"]
+        return url
+
+    def year_page(self, year: Year, path: str, years: tuple[Year, ...],
+                  pages: Mapping[str, str]) -> bytes:
+        """The page of one year of a split index (year.html)."""
+        return self.page("year.html", path, year=year, years=(year,), key_events=(),
+                         events=tuple(e for s in year.sections for e in s.events),
+                         year_links=year_links(years, path, pages, self.url_at(path)))
 
     def page(self, template: str, path: str, **context: Any) -> bytes:
         # 404.html is served at any address, where relative links would break: it links
@@ -264,16 +292,26 @@ def plan_pages(timeline: Timeline, config: Config, theme: Theme,
 
     events = timeline.events
     key_events = select_key_events(events, config.key_event_sources, keys.counts)
+    years = group_events(events)
+    split = 0 < config.index_limit < len(events)
+    if split:  # each year on a page of its own; the index lists them
+        r.year_pages = {y.anchor: year_path(y.anchor) for y in years}
+    pages = r.year_pages or {y.anchor: "index.html" for y in years}
     add("index.html", page_digest(keys, True, "index.html"), lambda: r.page(
-        "index.html", "index.html", years=group_events(events), events=events,
-        key_events=key_events))
+        "index.html", "index.html", years=() if split else years, events=events,
+        key_events=key_events, year_links=year_links(years, "index.html", pages, r.url_at(
+            "index.html"))))
+    for year in years if split else ():
+        path = pages[year.anchor]
+        add(path, page_digest(keys, True, path), functools.partial(
+            r.year_page, year, path, years, pages))
     add(KEY_EVENTS_PATH, page_digest(keys, r.whole_site("key.html"), KEY_EVENTS_PATH,
                                      event_keys(keys, key_events)),
         lambda: r.page("key.html", KEY_EVENTS_PATH, key_events=key_events))
     whole = r.whole_site("event.html")
     # An event page's digest depends on its event's and neighbours' digests: the dev
     # server keeps the last ones and hashes again only the pages where those changed.
-    context = (keys.salt, keys.docs, keys.everything if whole else "")
+    context = (keys.salt, keys.docs, keys.everything if whole else "", str(split))
     known = reuse.event_pages if reuse.in_memory and reuse.event_context == context else {}
     remembered: dict[str, tuple[tuple[str, str, str], str]] = {}
     own = [keys.events[e.id] for e in events]
@@ -286,7 +324,7 @@ def plan_pages(timeline: Timeline, config: Config, theme: Theme,
         if found is not None and found[0] == inputs:
             inputs_digest = found[1]
         else:
-            inputs_digest = page_digest(keys, whole, path, list(inputs))
+            inputs_digest = page_digest(keys, whole, path, list(inputs), split)
         remembered[path] = (inputs, inputs_digest)
         digests[path] = inputs_digest
         event_index[path] = i
@@ -310,9 +348,10 @@ def plan_pages(timeline: Timeline, config: Config, theme: Theme,
     add("feed.xml", everything, lambda: r.composite(
         "feed.xml", functools.partial(write_atom, timeline, config), feed_updated(timeline)))
     if config.site_url:  # a sitemap must list absolute URLs
+        year_paths = list(r.year_pages.values())
         add("sitemap.xml", page_digest(keys, False, "sitemap.xml", [e.id for e in events],
-                                       [d.id for d in timeline.documents]),
-            lambda: timeline_to_sitemap(timeline, config.site_url))
+                                       [d.id for d in timeline.documents], year_paths),
+            lambda: timeline_to_sitemap(timeline, config.site_url, year_paths))
     add(".nojekyll", page_digest(keys, False, ".nojekyll"), lambda: b"")
     for rel, source in theme.static_files():
         add(rel.as_posix(), page_digest(keys, False, rel.as_posix(), str(source)),

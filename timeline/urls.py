@@ -23,6 +23,12 @@ KEY_EVENTS_PATH = "key/index.html"
 """Output path of the key-events page."""
 
 
+def year_path(anchor: str) -> str:
+    """Output path of the page of one year of a split index (``anchor``: "y2025", or
+    "undated")."""
+    return f"years/{anchor.removeprefix('y')}/index.html"
+
+
 def link(path: str) -> str:
     """A path as a URL: percent-encoded (``#``, ``?`` and ``%`` in file names too), and
     folder-style for index.html pages. Fragments are appended by the callers."""

@@ -265,3 +265,48 @@ def test_screenshots_and_narrow_screens(page: Any, served: tuple[Path, str],
     page.goto(base)
     assert page.locator("#controls").is_hidden()
     assert page.locator("li.event").first.is_visible()
+
+
+def test_a_split_index_and_its_year_pages(page: Any, tmp_path: Path) -> None:
+    """Above index_limit events: the index lists the years, a year's page shows its cards
+    and filters them, and axe finds nothing on either."""
+    site = tmp_path / "site"
+    shutil.copytree(REPO / "content", site / "content")
+    shutil.copy(REPO / "timeline.toml", site / "timeline.toml")
+    config = load_config(site, output_dir=str(tmp_path / "out"), index_limit=5)
+    build(config, cache=make_cache(config, use_disk=False))
+    out = config.output_dir
+    events = _events(out)
+    in_2024 = [e for e in events if e["date"] and e["date"]["start"].startswith("2024")]
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0),
+                                functools.partial(_Quiet, directory=str(out)))
+    httpd.daemon_threads = True
+    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.1},
+                              daemon=True)
+    thread.start()
+    try:
+        base = f"http://127.0.0.1:{httpd.server_address[1]}/"
+        page.goto(base)
+        assert page.locator("li.event").count() == 0
+        page.locator("nav.years a", has_text="2024").click()
+        page.wait_for_load_state("load")
+        assert page.url == base + "years/2024/"
+        assert page.locator("li.event").count() == len(in_2024) > 1
+        search = page.get_by_label("Search")
+        search.fill("zzz-nothing-matches")
+        assert _shown(page) == 0
+        search.fill("")
+        assert _shown(page) == len(in_2024)
+        found = {}
+        for url in [base, base + "years/2024/"]:
+            page.goto(url)
+            if AXE.is_file():
+                page.add_script_tag(path=str(AXE))
+                result = page.evaluate(
+                    "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG)
+                found[url] = [v["id"] for v in result["violations"]]
+        assert found == {url: [] for url in found}
+        assert page.console_errors == [] and page.failed_requests == []
+    finally:
+        httpd.shutdown()
+        httpd.server_close()

@@ -1,0 +1,118 @@
+"""A timeline with more events than ``index_limit`` puts each year on a page of its own."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from timeline.build import build
+from timeline.config import load_config
+from timeline.errors import ConfigError
+
+REPO = Path(__file__).resolve().parent.parent
+CARD = re.compile(r'<li class="event[^"]*" id="e-([0-9a-f]+)"')
+CRUMB = re.compile(r'<nav class="crumbs" aria-label="Breadcrumb"><a href="([^"]+)">')
+
+
+def _example(root: Path) -> Path:
+    shutil.copytree(REPO / "content", root / "content")
+    shutil.copy(REPO / "timeline.toml", root / "timeline.toml")
+    return root
+
+
+def _crumb(page: Path) -> str:
+    """Where an event page's "Timeline" link goes."""
+    found = CRUMB.search(page.read_text())
+    assert found is not None
+    return found.group(1)
+
+
+def _year_of(event: dict[str, object]) -> str:
+    date = event["date"]
+    return str(date["start"])[:4] if isinstance(date, dict) else "undated"
+
+
+def test_each_year_gets_a_page_and_every_event_is_on_exactly_one(tmp_path: Path) -> None:
+    site = _example(tmp_path / "site")
+    build(load_config(site, index_limit=5, site_url="https://example.org/t/"))
+    out = site / "output"
+    events = json.loads((out / "events.json").read_text())["events"]
+    by_year: dict[str, set[str]] = {}
+    for e in events:
+        by_year.setdefault(_year_of(e), set()).add(e["id"])
+    assert len(by_year) > 3
+
+    index = (out / "index.html").read_text()
+    assert CARD.findall(index) == [], "the split index still shows cards"
+    assert re.findall(r'<a href="years/([^/"]+)/">', index) == sorted(by_year)
+    for year, ids in by_year.items():
+        page = (out / "years" / year / "index.html").read_text()
+        assert set(CARD.findall(page)) == ids, year
+        assert f"<title>{year} · " in page
+        assert f'<a href="#y{year}">{year}</a>' in page  # its own year links within the page
+
+    for e in events:
+        page = out / "events" / e["id"] / "index.html"
+        assert _crumb(page) == f"../../years/{_year_of(e)}/#e-{e['id']}"
+    sitemap = (out / "sitemap.xml").read_text()
+    for year in by_year:
+        assert f"<loc>https://example.org/t/years/{year}/</loc>" in sitemap
+
+
+def test_the_default_limit_keeps_one_index(tmp_path: Path) -> None:
+    site = _example(tmp_path / "site")
+    report = build(load_config(site))
+    out = site / "output"
+    assert not (out / "years").exists()
+    assert len(CARD.findall((out / "index.html").read_text())) == len(report.timeline.events)
+    some = report.timeline.events[0]
+    assert _crumb(out / "events" / some.id / "index.html") == f"../../#e-{some.id}"
+
+
+def test_event_pages_follow_the_index_when_it_splits(tmp_path: Path) -> None:
+    """Passing the limit changes no event, but every event page's link back: pages kept
+    from the last build must not keep the old link."""
+    site = _example(tmp_path / "site")
+    first = build(load_config(site))
+    count = len(first.timeline.events)
+    (site / "timeline.toml").write_text(  # before any [table]
+        f"index_limit = {count}\n" + (site / "timeline.toml").read_text())
+    build(load_config(site))
+    kept = first.timeline.events[0]
+    page = site / "output" / "events" / kept.id / "index.html"
+    assert _crumb(page) == f"../../#e-{kept.id}"
+
+    # An edit that adds an event to another article: no document's title, outlet or date
+    # changes, so only the digests of the events that article's events touch would move.
+    other = next(d for d in first.timeline.documents
+                 if all(c.document != d.id for c in kept.citations))
+    article = site / "content" / other.path
+    original = article.read_text()
+    article.write_text(original + "\nThe harbour authority reopened the northern quay on "
+                       "4 May 2026.\n")
+    third = build(load_config(site))
+    assert len(third.timeline.events) > count
+    assert (site / "output" / "years").is_dir()
+    same = next(e for e in third.timeline.events if e.id == kept.id)
+    year = str(same.date.start.year) if same.date else "undated"
+    assert _crumb(page) == f"../../years/{year}/#e-{kept.id}"
+
+    article.write_text(original)
+    build(load_config(site))
+    assert not (site / "output" / "years").exists(), "the year pages outlived the split"
+    assert _crumb(page) == f"../../#e-{kept.id}"
+
+
+@pytest.mark.parametrize("value, message", [("-1", "must be 0"), ('"many"', "whole number")])
+def test_a_bad_limit_is_named_with_its_line(tmp_path: Path, value: str, message: str) -> None:
+    site = tmp_path / "site"
+    (site / "content").mkdir(parents=True)
+    (site / "timeline.toml").write_text(f'title = "T"\nindex_limit = {value}\n')
+    with pytest.raises(ConfigError) as caught:
+        load_config(site)
+    (found,) = caught.value.problems
+    assert found.line == 2 and message in found.message
