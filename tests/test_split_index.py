@@ -48,7 +48,7 @@ def test_each_year_gets_a_page_and_every_event_is_on_exactly_one(tmp_path: Path)
 
     index = (out / "index.html").read_text()
     assert CARD.findall(index) == [], "the split index still shows cards"
-    assert re.findall(r'<a href="years/([^/"]+)/">', index) == sorted(by_year)
+    assert re.findall(r'<a href="years/([^/"]+)/index.html">', index) == sorted(by_year)
     for year, ids in by_year.items():
         page = (out / "years" / year / "index.html").read_text()
         assert set(CARD.findall(page)) == ids, year
@@ -57,7 +57,7 @@ def test_each_year_gets_a_page_and_every_event_is_on_exactly_one(tmp_path: Path)
 
     for e in events:
         page = out / "events" / e["id"] / "index.html"
-        assert _crumb(page) == f"../../years/{_year_of(e)}/#e-{e['id']}"
+        assert _crumb(page) == f"../../years/{_year_of(e)}/index.html#e-{e['id']}"
     sitemap = (out / "sitemap.xml").read_text()
     for year in by_year:
         assert f"<loc>https://example.org/t/years/{year}/</loc>" in sitemap
@@ -70,7 +70,7 @@ def test_the_default_limit_keeps_one_index(tmp_path: Path) -> None:
     assert not (out / "years").exists()
     assert len(CARD.findall((out / "index.html").read_text())) == len(report.timeline.events)
     some = report.timeline.events[0]
-    assert _crumb(out / "events" / some.id / "index.html") == f"../../#e-{some.id}"
+    assert _crumb(out / "events" / some.id / "index.html") == f"../../index.html#e-{some.id}"
 
 
 def test_event_pages_follow_the_index_when_it_splits(tmp_path: Path) -> None:
@@ -84,7 +84,7 @@ def test_event_pages_follow_the_index_when_it_splits(tmp_path: Path) -> None:
     build(load_config(site))
     kept = first.timeline.events[0]
     page = site / "output" / "events" / kept.id / "index.html"
-    assert _crumb(page) == f"../../#e-{kept.id}"
+    assert _crumb(page) == f"../../index.html#e-{kept.id}"
 
     # An edit that adds an event to another article: no document's title, outlet or date
     # changes, so only the digests of the events that article's events touch would move.
@@ -99,12 +99,12 @@ def test_event_pages_follow_the_index_when_it_splits(tmp_path: Path) -> None:
     assert (site / "output" / "years").is_dir()
     same = next(e for e in third.timeline.events if e.id == kept.id)
     year = str(same.date.start.year) if same.date else "undated"
-    assert _crumb(page) == f"../../years/{year}/#e-{kept.id}"
+    assert _crumb(page) == f"../../years/{year}/index.html#e-{kept.id}"
 
     article.write_text(original)
     build(load_config(site))
     assert not (site / "output" / "years").exists(), "the year pages outlived the split"
-    assert _crumb(page) == f"../../#e-{kept.id}"
+    assert _crumb(page) == f"../../index.html#e-{kept.id}"
 
 
 @pytest.mark.parametrize("value, message", [("-1", "must be 0"), ('"many"', "whole number")])

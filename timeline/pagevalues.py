@@ -14,7 +14,7 @@ from markupsafe import Markup
 from timeline.dates import iso_bounds, span_label
 from timeline.export import salience
 from timeline.model import DateSpan, Event, Precision
-from timeline.urls import link
+from timeline.urls import file_link
 
 MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
                "September", "October", "November", "December")
@@ -148,7 +148,7 @@ def url_function(root: str) -> Callable[[str], str]:
     def url(target: str) -> str:
         found = known.get(target)
         if found is None:
-            found = known[target] = root + link(target) if target else (root or "./")
+            found = known[target] = root + file_link(target or "index.html")
         return found
 
     return url

@@ -30,10 +30,17 @@ def year_path(anchor: str) -> str:
 
 
 def link(path: str) -> str:
-    """A path as a URL: percent-encoded (``#``, ``?`` and ``%`` in file names too), and
-    folder-style for index.html pages. Fragments are appended by the callers."""
+    """A path as a public URL: percent-encoded (``#``, ``?`` and ``%`` in file names too),
+    and folder-style for index.html pages. Fragments are appended by the callers."""
     if path.endswith("index.html"):
         path = path[: -len("index.html")]
+    return file_link(path)
+
+
+def file_link(path: str) -> str:
+    """A path as a relative link between pages: percent-encoded, and naming index.html,
+    as a browser opening the site from disk (``file://``) needs (a folder would show its
+    listing there). The site's own pages link this way; absolute URLs use link()."""
     if _PLAIN.fullmatch(path):  # nothing to encode (most paths): skip quote()'s work
         return path
     return quote(path, safe="/")

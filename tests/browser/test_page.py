@@ -104,6 +104,31 @@ def test_pages_load_cleanly(page: Any, served: tuple[Path, str], how: str) -> No
         [r for r in requests if not r.startswith(prefix)]
 
 
+def test_links_between_pages_work_from_disk(page: Any, served: tuple[Path, str]) -> None:
+    """Opened from file://, a link to a folder would show its listing: every link between
+    pages names its index.html, so a reader can click through the site on disk."""
+    out, _ = served
+    event = _events(out)[0]
+    page.goto((out / "index.html").as_uri())
+    page.locator(f"#e-{event['id']} h4.title a").click()
+    page.wait_for_load_state("load")
+    assert page.url == (out / "events" / event["id"] / "index.html").as_uri()
+    assert page.locator("h1").inner_text() == event["title"]
+    page.locator("nav.crumbs a").click()
+    page.wait_for_load_state("load")
+    assert page.url == (out / "index.html").as_uri() + f"#e-{event['id']}"
+    page.locator(f"#e-{event['id']} p.source a").first.click()
+    page.wait_for_load_state("load")
+    cited = event["sources"][0]
+    assert page.url == (out / "sources" / cited["document"] / "index.html").as_uri() + \
+        f"#s{cited['sentence'] + 1}"
+    assert "Index of" not in page.title()
+    page.locator("nav.site-nav a", has_text="Key events").click()
+    page.wait_for_load_state("load")
+    assert page.url == (out / "key" / "index.html").as_uri()
+    assert page.console_errors == []
+
+
 def test_every_event_is_in_the_html_without_javascript(browser: Any,
                                                        served: tuple[Path, str]) -> None:
     out, base = served
@@ -290,7 +315,7 @@ def test_a_split_index_and_its_year_pages(page: Any, tmp_path: Path) -> None:
         assert page.locator("li.event").count() == 0
         page.locator("nav.years a", has_text="2024").click()
         page.wait_for_load_state("load")
-        assert page.url == base + "years/2024/"
+        assert page.url == base + "years/2024/index.html"
         assert page.locator("li.event").count() == len(in_2024) > 1
         search = page.get_by_label("Search")
         search.fill("zzz-nothing-matches")
