@@ -2,32 +2,14 @@
 
 from __future__ import annotations
 
-import errno
-import multiprocessing
 import os
-import sys
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pytest
 
-from timeline import output
 from timeline.errors import OutputError, ThemeError, problem
 from timeline.output import MANIFEST, STAGING_PREFIX, safe_target, write_site
-
-
-@pytest.fixture(autouse=True, params=["here", "forked"])
-def writer(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
-           ) -> Iterator[str]:
-    """Every test runs with files created in this process, and again in a forked writer
-    (which large sites get); either way no process is left behind."""
-    if request.param == "forked":
-        if sys.platform != "linux":
-            pytest.skip("the forked writer runs on Linux only")
-        monkeypatch.setattr(output, "FORKED_WRITER_MIN", 1)
-        monkeypatch.setattr(output, "_can_fork", lambda: True)
-    yield str(request.param)
-    assert multiprocessing.active_children() == []
 
 
 def _files(root: Path) -> dict[str, bytes]:
@@ -169,58 +151,3 @@ def test_new_folders_move_in_whole_and_existing_ones_file_by_file(tmp_path: Path
         info = (out / rel).stat()
         assert report.stats[rel] == (info.st_size, info.st_mtime_ns, info.st_ino)
     assert not [p for p in out.iterdir() if p.name.startswith(STAGING_PREFIX)]
-
-
-def test_the_forked_writer_creates_the_files_in_another_process(
-        tmp_path: Path, writer: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    real = output._stage
-
-    def stage(staging: str, rel: str, data: bytes, made: set[str]) -> output.FileStat:
-        return real(staging, rel, str(os.getpid()).encode(), made)
-
-    monkeypatch.setattr(output, "_stage", stage)
-    out = tmp_path / "out"
-    report = write_site({"a.html": b"a", "b/c.html": b"c"}, out)
-    made_by = {int(data) for rel, data in _files(out).items() if rel != MANIFEST}
-    assert len(made_by) == 1
-    assert (made_by.pop() != os.getpid()) == (writer == "forked")
-    for rel, info in report.stats.items():
-        stat = os.stat(out / rel)
-        assert info == (stat.st_size, stat.st_mtime_ns, stat.st_ino)
-    assert multiprocessing.active_children() == []
-
-
-def test_a_file_that_cannot_be_written_leaves_output_untouched(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    out = tmp_path / "out"
-    write_site({"a.html": b"a", "c.html": b"c"}, out)
-    before = _files(out)
-    real = output._stage
-
-    def stage(staging: str, rel: str, data: bytes, made: set[str]) -> output.FileStat:
-        if rel == "new/b.html":
-            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), rel)
-        return real(staging, rel, data, made)
-
-    monkeypatch.setattr(output, "_stage", stage)
-    with pytest.raises(OutputError, match="No space left on device"):
-        write_site({"a.html": b"A", "new/b.html": b"b", "z.html": b"z"}, out)
-    assert _files(out) == before
-    assert not [p for p in out.iterdir() if p.name.startswith(STAGING_PREFIX) or p.is_dir()]
-    assert multiprocessing.active_children() == []
-
-
-def test_a_writer_that_dies_fails_the_build_cleanly(
-        tmp_path: Path, writer: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    if writer != "forked":
-        pytest.skip("only a forked writer can die on its own")
-
-    def stage(staging: str, rel: str, data: bytes, made: set[str]) -> output.FileStat:
-        os._exit(3)
-
-    monkeypatch.setattr(output, "_stage", stage)
-    out = tmp_path / "out"
-    with pytest.raises(OutputError, match="ended early"):
-        write_site({f"p{i}.html": b"x" * 70_000 for i in range(5)}, out)
-    assert not out.exists()
-    assert multiprocessing.active_children() == []

@@ -8,19 +8,14 @@ staging folder is removed, and output/ too if this build made it.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
-import multiprocessing
 import os
 import shutil
 import stat
-import sys
 import tempfile
-import threading
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
-from multiprocessing.connection import Connection
 from pathlib import Path
 
 from timeline.errors import OutputError, problem
@@ -32,8 +27,6 @@ STAGING_PREFIX = ".timeline-staging-"
 
 FileStat = tuple[int, int, int]
 """Size, modification time (ns) and inode of a file as a build left it."""
-FORKED_WRITER_MIN = 1000
-"""Sites with at least this many files to write have them created by a forked process."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,8 +167,9 @@ def write_site(files: Mapping[str, bytes], out_dir: Path, keep: Collection[str] 
     staging: Path | None = None
     staged: list[tuple[str, str, str, str | None]] = []
     stats: dict[str, FileStat] = {}
-    writer: _Writer | None = None
     try:
+        made: set[str] = set()
+        """Folders made in the staging tree."""
         for rel in sorted(files):
             if rel in keep:
                 continue
@@ -189,13 +183,25 @@ def write_site(files: Mapping[str, bytes], out_dir: Path, keep: Collection[str] 
             if staging is None:
                 out_dir.mkdir(parents=True, exist_ok=True)
                 staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out_dir))
-                writer = _start_writer(os.fspath(staging), len(files) - len(keep))
-            assert writer is not None
+            # The staging folder mirrors the site, so that a folder new to output/ (every
+            # event's, in a first build) is moved in whole instead of file by file.
+            folder = rel.rpartition("/")[0]
+            if folder and folder not in made:
+                os.makedirs(os.path.join(staging, folder), exist_ok=True)
+                while folder and folder not in made:
+                    made.add(folder)
+                    folder = folder.rpartition("/")[0]
             tmp = os.path.join(staging, rel)
-            writer.write(rel, data)
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            try:
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(fd, view):]
+                os.fchmod(fd, 0o644)
+                stats[rel] = file_stat(os.fstat(fd))
+            finally:
+                os.close(fd)
             staged.append((rel, tmp, target, missing))
-        if writer is not None:
-            stats.update(writer.finish())
         moved: set[str] = set()
         for _, tmp, target, missing in staged:
             if missing is None:
@@ -205,8 +211,6 @@ def write_site(files: Mapping[str, bytes], out_dir: Path, keep: Collection[str] 
                 os.rename(os.path.join(staging, missing), os.path.join(out_dir, missing))
                 moved.add(missing)
     except BaseException as exc:
-        if writer is not None:
-            writer.abandon()
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
         if made_out_dir:
@@ -231,146 +235,6 @@ def write_site(files: Mapping[str, bytes], out_dir: Path, keep: Collection[str] 
     _write_if_changed(out_dir / MANIFEST, manifest_text(sorted(files)))
     return WriteReport(tuple(rel for rel, _, _, _ in staged), len(files) - len(staged),
                        tuple(deleted), stats)
-
-
-class _Writer:
-    """Creates files in the staging folder, here (the base class) or in a forked process."""
-
-    def __init__(self, staging: str) -> None:
-        self.staging = staging
-        self.made: set[str] = set()
-        """Folders made in the staging tree."""
-        self.stats: dict[str, FileStat] = {}
-
-    def write(self, rel: str, data: bytes) -> None:
-        self.stats[rel] = _stage(self.staging, rel, data, self.made)
-
-    def finish(self) -> dict[str, FileStat]:
-        """The stat of every file written; raise OSError if one could not be."""
-        return self.stats
-
-    def abandon(self) -> None:
-        """Stop writing (the build failed; the caller removes the staging folder)."""
-
-
-class _ForkedWriter(_Writer):
-    """Files created by a forked process while this one renders the next pages.
-
-    Creating tens of thousands of files is kernel time (allocating inodes and folder
-    entries), which a process of its own spends on another core: the pages cross a pipe,
-    and the stat of each file comes back at the end. The child shares this process's
-    memory; it touches almost none of it."""
-
-    def __init__(self, staging: str) -> None:
-        super().__init__(staging)
-        context = multiprocessing.get_context("fork")
-        self._inbox, send = context.Pipe(duplex=False)
-        receive, self._outbox = context.Pipe(duplex=False)
-        self._process = context.Process(
-            target=_write_files, args=(staging, receive, send, (self._inbox, self._outbox)),
-            name="timeline-writer", daemon=True)
-        self._process.start()
-        receive.close()
-        send.close()
-        self._open = True
-
-    def write(self, rel: str, data: bytes) -> None:
-        try:
-            self._outbox.send_bytes(rel.encode("utf-8"))
-            self._outbox.send_bytes(data)
-        except OSError:  # the writer is gone: say why
-            self._result()
-            raise OSError("the process writing the files ended early") from None
-
-    def finish(self) -> dict[str, FileStat]:
-        self._outbox.send_bytes(b"")
-        return self._result()
-
-    def _result(self) -> dict[str, FileStat]:
-        """Wait for the writer's report; raise its error."""
-        self._open = False
-        self._outbox.close()
-        stats: dict[str, FileStat]
-        try:
-            stats, error = self._inbox.recv()
-        except (EOFError, OSError):
-            stats, error = {}, (None, "the process writing the files ended early", None)
-        finally:
-            self._process.join()
-            self._inbox.close()
-        if error is not None:
-            raise OSError(*error) if error[0] is not None else OSError(error[1])
-        return stats
-
-    def abandon(self) -> None:
-        if not self._open:
-            return
-        self._open = False
-        with contextlib.suppress(OSError):
-            self._outbox.send_bytes(b"")
-        self._outbox.close()
-        self._inbox.close()
-        self._process.join(timeout=10)
-        if self._process.is_alive():
-            self._process.kill()
-            self._process.join()
-
-
-def _start_writer(staging: str, count: int) -> _Writer:
-    """A forked writer for many files where forking is safe (Linux, no other threads: the
-    dev server's watcher runs one), else one in this process."""
-    return _ForkedWriter(staging) if count >= FORKED_WRITER_MIN and _can_fork() \
-        else _Writer(staging)
-
-
-def _can_fork() -> bool:
-    return (sys.platform == "linux" and "fork" in multiprocessing.get_all_start_methods()
-            and threading.active_count() == 1)
-
-
-def _write_files(staging: str, inbox: Connection, outbox: Connection,
-                 parent_ends: tuple[Connection, ...]) -> None:
-    """The forked writer: (path, bytes) messages in until an empty path, then the stats
-    of the files (or the first error) out."""
-    for end in parent_ends:  # so that the parent's end closing is seen here
-        end.close()
-    made: set[str] = set()
-    stats: dict[str, FileStat] = {}
-    error: tuple[int | None, str, str | None] | None = None
-    while True:
-        try:
-            rel = inbox.recv_bytes()
-            if not rel:
-                break
-            data = inbox.recv_bytes()
-        except (EOFError, OSError):  # the build stopped
-            return
-        if error is None:
-            try:
-                stats[rel.decode("utf-8")] = _stage(staging, rel.decode("utf-8"), data, made)
-            except OSError as exc:
-                error = (exc.errno, exc.strerror or str(exc), exc.filename)
-    outbox.send((stats, error))
-
-
-def _stage(staging: str, rel: str, data: bytes, made: set[str]) -> FileStat:
-    """Write ``data`` to ``rel`` in the staging folder (which mirrors the site, so that a
-    folder new to output/, every event's in a first build, is moved in whole)."""
-    folder = rel.rpartition("/")[0]
-    if folder and folder not in made:
-        os.makedirs(os.path.join(staging, folder), exist_ok=True)
-        while folder and folder not in made:
-            made.add(folder)
-            folder = folder.rpartition("/")[0]
-    fd = os.open(os.path.join(staging, rel), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view):]
-        os.fchmod(fd, 0o644)
-        return file_stat(os.fstat(fd))
-    finally:
-        os.close(fd)
 
 
 def manifest_text(files: list[str]) -> str:
