@@ -156,6 +156,8 @@ class KeyMemo:
     def __init__(self) -> None:
         self.docs: dict[int, tuple[Document, str]] = {}
         self.events: dict[int, _EventKey] = {}
+        self.documents: dict[str, str] = {}
+        """Document id -> digest, as the last plan made them."""
 
     def doc_meta(self, doc: Document, seen: dict[int, tuple[Document, str]]) -> str:
         found = self.docs.get(id(doc))
@@ -192,20 +194,26 @@ def site_keys(timeline: Timeline, config: Config, theme: Theme,
     events: dict[str, str] = {}
     counts: dict[str, int] = {}
     known = memo.events
+    last = memo.documents
+    # Documents whose digest moved since the last plan: a remembered event citing none of
+    # them keeps its key (the dev server's rebuilds, where most events are remembered).
+    moved = {d for d, v in documents.items() if last.get(d) != v}
+    moved.update(d for d in last if d not in documents)
     for event in timeline.events:
         found = known.get(id(event))
         if found is None or found.event is not event:
             cited = tuple(dict.fromkeys(c.document for c in event.citations))
             found = _EventKey(event, cited, digest(plain(event)), [], "")
-        inputs = [documents.get(d, d) for d in found.cited]
-        if inputs != found.inputs or not found.key:
-            found.inputs, found.key = inputs, digest(found.own, inputs)
+        if not found.key or not moved.isdisjoint(found.cited):
+            inputs = [documents.get(d, d) for d in found.cited]
+            if inputs != found.inputs or not found.key:
+                found.inputs, found.key = inputs, digest(found.own, inputs)
         seen_events[id(event)] = found
         events[event.id] = found.key
         counts[event.id] = len(found.cited)
         for d in found.cited:
             citing[d].append(event.id)
-    memo.docs, memo.events = seen_docs, seen_events
+    memo.docs, memo.events, memo.documents = seen_docs, seen_events, documents
     everything = digest(docs, sorted(documents.values()), list(events.values()))
     return SiteKeys(salt, docs, everything, events, documents,
                     {d: tuple(ids) for d, ids in citing.items()}, counts)

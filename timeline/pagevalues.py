@@ -104,15 +104,20 @@ def group_events(events: tuple[Event, ...]) -> tuple[Year, ...]:
 
     for year, in_year in itertools.groupby(events, key=year_of):
         sections: dict[str, list[Event]] = defaultdict(list)
+        last: DateSpan | None = None
+        key = "Undated"
         for e in in_year:
-            if e.date is None:
-                key = "Undated"
-            elif e.date.precision >= Precision.MONTH and (e.date.start.year, e.date.start.month) \
-                    == (e.date.end.year, e.date.end.month):
-                key = f"{MONTH_NAMES[e.date.start.month - 1]} {year}"
-            else:
-                key = f"During {year}" if e.date.precision >= Precision.HALF else (
-                    f"{date_label(e.date)}")
+            span = e.date
+            if span is not last:  # sorted events share their spans' objects in runs
+                last = span
+                if span is None:
+                    key = "Undated"
+                elif span.precision >= Precision.MONTH and (span.start.year, span.start.month) \
+                        == (span.end.year, span.end.month):
+                    key = f"{MONTH_NAMES[span.start.month - 1]} {year}"
+                else:
+                    key = f"During {year}" if span.precision >= Precision.HALF else (
+                        f"{date_label(span)}")
             sections[key].append(e)
         years.append(Year(year, f"y{year}" if year != "Undated" else "undated", tuple(
             Section(label, f"y{year}-{i}", tuple(evs))
