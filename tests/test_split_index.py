@@ -37,6 +37,8 @@ def _year_of(event: dict[str, object]) -> str:
 
 
 def test_each_year_gets_a_page_and_every_event_is_on_exactly_one(tmp_path: Path) -> None:
+    """With a limit of 5: the index lists the years; a year of at most 5 events shows them,
+    a bigger one lists its months, each on a page of its own."""
     site = _example(tmp_path / "site")
     build(load_config(site, index_limit=5, site_url="https://example.org/t/"))
     out = site / "output"
@@ -44,23 +46,40 @@ def test_each_year_gets_a_page_and_every_event_is_on_exactly_one(tmp_path: Path)
     by_year: dict[str, set[str]] = {}
     for e in events:
         by_year.setdefault(_year_of(e), set()).add(e["id"])
-    assert len(by_year) > 3
+    assert len(by_year) > 3 and any(len(ids) <= 5 for ids in by_year.values())
+    assert any(len(ids) > 5 for ids in by_year.values())
 
     index = (out / "index.html").read_text()
     assert CARD.findall(index) == [], "the split index still shows cards"
     assert re.findall(r'<a href="years/([^/"]+)/index.html">', index) == sorted(by_year)
+    shown_on: dict[str, str] = {}
+    for page in sorted((out / "years").rglob("index.html")):
+        rel = page.relative_to(out).as_posix()
+        for event_id in CARD.findall(page.read_text()):
+            assert event_id not in shown_on, f"{event_id} on {shown_on[event_id]} and {rel}"
+            shown_on[event_id] = rel
+    assert set(shown_on) == {e["id"] for e in events}
     for year, ids in by_year.items():
         page = (out / "years" / year / "index.html").read_text()
-        assert set(CARD.findall(page)) == ids, year
         assert f"<title>{year} · " in page
-        assert f'<a href="#y{year}">{year}</a>' in page  # its own year links within the page
+        if len(ids) <= 5:
+            assert set(CARD.findall(page)) == ids, year
+            assert f'<a href="#y{year}">{year}</a>' in page  # its events are right here
+            continue
+        assert CARD.findall(page) == [], f"{year} has {len(ids)} events: months, not cards"
+        months = re.findall(rf'<a href="\.\./\.\./(years/{year}/[a-z0-9-]+/index.html)">', page)
+        assert len(months) > 1
+        assert {shown_on[i] for i in ids} == set(months)
+        for month in months:
+            assert '<nav class="crumbs" aria-label="Breadcrumb"><a href="../../../years/' \
+                f'{year}/index.html">← {year}</a></nav>' in (out / month).read_text()
 
     for e in events:
         page = out / "events" / e["id"] / "index.html"
-        assert _crumb(page) == f"../../years/{_year_of(e)}/index.html#e-{e['id']}"
+        assert _crumb(page) == f"../../{shown_on[e['id']]}#e-{e['id']}"
     sitemap = (out / "sitemap.xml").read_text()
-    for year in by_year:
-        assert f"<loc>https://example.org/t/years/{year}/</loc>" in sitemap
+    for rel in set(shown_on.values()) | {f"years/{y}/index.html" for y in by_year}:
+        assert f"<loc>https://example.org/t/{rel.removesuffix('index.html')}</loc>" in sitemap
 
 
 def test_the_default_limit_keeps_one_index(tmp_path: Path) -> None:

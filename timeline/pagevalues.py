@@ -126,14 +126,24 @@ def group_events(events: tuple[Event, ...]) -> tuple[Year, ...]:
 
 
 def year_links(years: tuple[Year, ...], here: str, pages: Mapping[str, str],
-               url: Callable[[str], str]) -> list[YearLink]:
+               url: Callable[[str], str], shown: bool = True) -> list[YearLink]:
     """The years for a page's list of years: ``pages`` maps a year's anchor to the path of
     the page holding its events (the index's own path when it is not split), and ``here``
-    is the path of the page being made."""
-    return [YearLink(y.label, f"#{y.anchor}" if pages[y.anchor] == here
+    is the path of the page being made. A year on this page links to its place in it, or,
+    when the page lists its months instead (``shown`` false), to the page itself."""
+    return [YearLink(y.label, f"#{y.anchor}" if pages[y.anchor] == here and shown
                      else url(pages[y.anchor]),
                      sum(len(s.events) for s in y.sections), pages[y.anchor] == here)
             for y in years]
+
+
+def section_links(year: Year, here: str, pages: Mapping[str, str],
+                  url: Callable[[str], str]) -> list[YearLink]:
+    """The months (and other sections) of a split year, each linking to its page
+    (``pages``: section anchor -> path); the one on the page ``here`` links within it."""
+    return [YearLink(s.label, f"#{s.anchor}" if pages[s.anchor] == here else url(pages[s.anchor]),
+                     len(s.events), pages[s.anchor] == here)
+            for s in year.sections]
 
 
 def select_key_events(events: tuple[Event, ...], minimum: int,
@@ -160,5 +170,6 @@ def url_function(root: str) -> Callable[[str], str]:
 
 
 __all__ = ["INLINE_MARKUP", "MONTH_NAMES", "Block", "Section", "SourceSentence", "Year",
-           "YearLink", "date_attr", "date_label", "group_events", "select_key_events",
+           "YearLink", "date_attr", "date_label", "group_events", "section_links",
+           "select_key_events",
            "url_function", "year_links"]

@@ -130,7 +130,7 @@ class Reuse:
         """The pieces of the composite files rendered by this build (for its record)."""
         self.keys = KeyMemo()
         """Digests of the last plan's documents and events, by identity."""
-        self.event_pages: dict[str, tuple[tuple[str, str, str], str]] = {}
+        self.event_pages: dict[str, tuple[tuple[str, ...], str]] = {}
         """Event page path -> its event's and neighbours' digests, and its page digest, as
         the last plan in memory made them (under ``event_context``)."""
         self.event_context: tuple[str, ...] = ()

@@ -41,11 +41,14 @@ from timeline.pagekeys import (
 from timeline.pagevalues import (
     INLINE_MARKUP,
     Block,
+    Section,
     SourceSentence,
     Year,
+    YearLink,
     date_attr,
     date_label,
     group_events,
+    section_links,
     select_key_events,
     url_function,
     year_links,
@@ -53,7 +56,14 @@ from timeline.pagevalues import (
 from timeline.pieces import Composer, Reuse
 from timeline.theme import Theme
 from timeline.timelinejs import write_timelinejs
-from timeline.urls import KEY_EVENTS_PATH, absolute, event_path, source_path, year_path
+from timeline.urls import (
+    KEY_EVENTS_PATH,
+    absolute,
+    event_path,
+    section_path,
+    source_path,
+    year_path,
+)
 
 SiteFiles = dict[str, bytes]
 class _Renderer:
@@ -72,15 +82,15 @@ class _Renderer:
         self.inline: Callable[[str], str] = md.renderInline
         self._shared: dict[str, dict[str, Any]] = {}
         self._answers = reuse.templates
-        self.year_pages: dict[str, str] = {}
-        """Year anchor -> the path of the page with its events, when the index is split
+        self.parts: list[str] = []
+        """The pages of a split index (years, then the months of split years), in order
         (see plan_pages)."""
+        self.placed: dict[str, str] = {}
+        """Event id -> the page whose timeline shows it, when the index is split."""
 
     def timeline_page(self, event: Event) -> str:
         """The path of the page whose timeline shows ``event``."""
-        if not self.year_pages:
-            return "index.html"
-        return self.year_pages[f"y{event.date.start.year}" if event.date else "undated"]
+        return self.placed.get(event.id, "index.html")
 
     @functools.cached_property
     def citing(self) -> dict[tuple[str, int], list[Event]]:
@@ -137,11 +147,27 @@ class _Renderer:
         return url
 
     def year_page(self, year: Year, path: str, years: tuple[Year, ...],
-                  pages: Mapping[str, str]) -> bytes:
-        """The page of one year of a split index (year.html)."""
-        return self.page("year.html", path, year=year, years=(year,), key_events=(),
-                         events=tuple(e for s in year.sections for e in s.events),
-                         year_links=year_links(years, path, pages, self.url_at(path)))
+                  pages: Mapping[str, str], sections: Mapping[str, str]) -> bytes:
+        """The page of one year of a split index (year.html): its events, or when it has
+        too many, the list of its months."""
+        url = self.url_at(path)
+        split = year.sections[0].anchor in sections
+        return self.page(
+            "year.html", path, year=year, years=() if split else (year,), key_events=(),
+            events=tuple(e for s in year.sections for e in s.events), parent=None,
+            year_links=year_links(years, path, pages, url, shown=not split),
+            section_links=section_links(year, path, sections, url) if split else [])
+
+    def section_page(self, year: Year, section: Section, path: str, years: tuple[Year, ...],
+                     pages: Mapping[str, str], sections: Mapping[str, str]) -> bytes:
+        """The page of one month (or other section) of a split year (year.html)."""
+        url = self.url_at(path)
+        part = Year(section.label, year.anchor, (section,))
+        return self.page(
+            "year.html", path, year=part, years=(part,), key_events=(), events=section.events,
+            parent=YearLink(year.label, url(pages[year.anchor]), 0, False),
+            year_links=year_links(years, path, pages, url),
+            section_links=section_links(year, path, sections, url))
 
     def page(self, template: str, path: str, **context: Any) -> bytes:
         # 404.html is served at any address, where relative links would break: it links
@@ -293,10 +319,21 @@ def plan_pages(timeline: Timeline, config: Config, theme: Theme,
     events = timeline.events
     key_events = select_key_events(events, config.key_event_sources, keys.counts)
     years = group_events(events)
-    split = 0 < config.index_limit < len(events)
-    if split:  # each year on a page of its own; the index lists them
-        r.year_pages = {y.anchor: year_path(y.anchor) for y in years}
-    pages = r.year_pages or {y.anchor: "index.html" for y in years}
+    limit = config.index_limit
+    split = 0 < limit < len(events)
+    # Above the limit, each year on a page of its own (the index lists them), and each
+    # month of a year above the limit too (the year's page lists them).
+    pages = {y.anchor: year_path(y.anchor) if split else "index.html" for y in years}
+    sections: dict[str, str] = {}
+    for year in years if split else ():
+        r.parts.append(pages[year.anchor])
+        count = sum(len(s.events) for s in year.sections)
+        for section in year.sections:
+            if count > limit and len(year.sections) > 1:
+                sections[section.anchor] = section_path(year.anchor, section.label)
+                r.parts.append(sections[section.anchor])
+            for e in section.events:
+                r.placed[e.id] = sections.get(section.anchor, pages[year.anchor])
     add("index.html", page_digest(keys, True, "index.html"), lambda: r.page(
         "index.html", "index.html", years=() if split else years, events=events,
         key_events=key_events, year_links=year_links(years, "index.html", pages, r.url_at(
@@ -304,27 +341,34 @@ def plan_pages(timeline: Timeline, config: Config, theme: Theme,
     for year in years if split else ():
         path = pages[year.anchor]
         add(path, page_digest(keys, True, path), functools.partial(
-            r.year_page, year, path, years, pages))
+            r.year_page, year, path, years, pages, sections))
+        for section in year.sections:
+            if section.anchor in sections:
+                path = sections[section.anchor]
+                add(path, page_digest(keys, True, path), functools.partial(
+                    r.section_page, year, section, path, years, pages, sections))
     add(KEY_EVENTS_PATH, page_digest(keys, r.whole_site("key.html"), KEY_EVENTS_PATH,
                                      event_keys(keys, key_events)),
         lambda: r.page("key.html", KEY_EVENTS_PATH, key_events=key_events))
     whole = r.whole_site("event.html")
     # An event page's digest depends on its event's and neighbours' digests: the dev
     # server keeps the last ones and hashes again only the pages where those changed.
-    context = (keys.salt, keys.docs, keys.everything if whole else "", str(split))
+    context = (keys.salt, keys.docs, keys.everything if whole else "")
     known = reuse.event_pages if reuse.in_memory and reuse.event_context == context else {}
-    remembered: dict[str, tuple[tuple[str, str, str], str]] = {}
+    remembered: dict[str, tuple[tuple[str, ...], str]] = {}
     own = [keys.events[e.id] for e in events]
     last = len(events) - 1
     event_index: dict[str, int] = {}
     for i, event in enumerate(events):
         path = event_path(event)
-        inputs = (own[i], own[i - 1] if i > 0 else "", own[i + 1] if i < last else "")
+        # (and on the page that shows it in the timeline, which its link back names)
+        inputs = (own[i], own[i - 1] if i > 0 else "", own[i + 1] if i < last else "",
+                  r.placed.get(event.id, "index.html"))
         found = known.get(path)
         if found is not None and found[0] == inputs:
             inputs_digest = found[1]
         else:
-            inputs_digest = page_digest(keys, whole, path, list(inputs), split)
+            inputs_digest = page_digest(keys, whole, path, list(inputs))
         remembered[path] = (inputs, inputs_digest)
         digests[path] = inputs_digest
         event_index[path] = i
@@ -348,7 +392,7 @@ def plan_pages(timeline: Timeline, config: Config, theme: Theme,
     add("feed.xml", everything, lambda: r.composite(
         "feed.xml", functools.partial(write_atom, timeline, config), feed_updated(timeline)))
     if config.site_url:  # a sitemap must list absolute URLs
-        year_paths = list(r.year_pages.values())
+        year_paths = list(r.parts)
         add("sitemap.xml", page_digest(keys, False, "sitemap.xml", [e.id for e in events],
                                        [d.id for d in timeline.documents], year_paths),
             lambda: timeline_to_sitemap(timeline, config.site_url, year_paths))

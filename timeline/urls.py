@@ -29,6 +29,14 @@ def year_path(anchor: str) -> str:
     return f"years/{anchor.removeprefix('y')}/index.html"
 
 
+def section_path(year_anchor: str, label: str) -> str:
+    """Output path of the page of one month (or other section) of a split year:
+    ``years/2019/march-2019/index.html``."""
+    year = year_anchor.removeprefix("y")
+    slug = re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-") or "other"
+    return f"years/{year}/{'whole-year' if slug == year else slug}/index.html"
+
+
 def link(path: str) -> str:
     """A path as a public URL: percent-encoded (``#``, ``?`` and ``%`` in file names too),
     and folder-style for index.html pages. Fragments are appended by the callers."""
