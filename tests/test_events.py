@@ -25,8 +25,9 @@ CASES = [
     # two dates joined by "and" that are not one stretch: two happenings, one at each date
     ("The minister visited Moscow in 2015 and 2019.", "2015 | 2019"),
     ("The court sat on Monday and again on Tuesday.", "1 Sep 2025 | 2 Sep 2025"),
-    # one expression for both days: the first dates the sentence (the second is lost)
-    ("The envoys met on 3 and 17 May in Geneva.", "3 May 2025"),
+    # one expression for two days that do not follow each other: each dates an event
+    ("The envoys met on 3 and 17 May in Geneva.", "3 May 2025 | 17 May 2025"),
+    ("The envoys met on Sunday, 3 and 17 August 2025.", "3 Aug 2025 | 17 Aug 2025"),
     # other wording between them: the first dates the sentence
     ("The envoys met on Monday, then flew home on Friday.", "1 Sep 2025"),
 ]

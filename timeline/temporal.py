@@ -123,7 +123,7 @@ def _sentence_mentions(sentence: Sentence, anchor: date | None, settings: Settin
                        exact: bool, thread: Thread) -> tuple[tuple[Mention, ...], Thread]:
     """The mentions of one sentence, and the thread to hand to the next one."""
     text = sentence.text
-    candidates = find_candidates(text)
+    candidates = _split_two_days(find_candidates(text), text)
     if not candidates:  # most sentences: nothing to resolve, and only "recent" changes
         if thread.recent:
             thread = Thread(thread.previous, (), thread.quarter, thread.last)
@@ -170,6 +170,30 @@ def _sentence_mentions(sentence: Sentence, anchor: date | None, settings: Settin
         if result.span.precision == Precision.QUARTER and c.rule == "quarter":
             quarter = result.span
     return tuple(_link_before(out)), Thread(previous, tuple(mine), quarter, last)
+
+
+_BETWEEN_BEFORE = re.compile(r"(?i:\bbetween\s+)$")
+
+
+def _split_two_days(candidates: list[Candidate], text: str) -> list[Candidate]:
+    """"met on 3 and 17 May" names two days, each a happening of its own: the day before
+    "and" becomes an expression of its own ("3", with the month and year of "17 May"), so
+    that each day dates an event. Two days running ("3 and 4 May") and "between 3 and 17
+    May" stay one expression, a stretch of days."""
+    out: list[Candidate] = []
+    for c in candidates:
+        sep = c.get("dsep")
+        if c.rule != "dmy" or not c.get("d2") or sep.strip().lower() != "and" or \
+                int(c.get("d2")) == int(c.get("d")) + 1 or \
+                _BETWEEN_BEFORE.search(text, max(0, c.start - 10), c.start):
+            out.append(c)
+            continue
+        at = text.index(sep, c.start, c.end)  # right after the first day
+        first = dict(c.groups, d2="", dsep="")
+        second = dict(c.groups, d=c.get("d2"), d2="", dsep="", wd="")
+        out.append(Candidate(c.rule, c.start, at, first))
+        out.append(Candidate(c.rule, at + len(sep), c.end, second))
+    return out
 
 
 def find_document_mentions(sentences: Sequence[Sentence], anchor: date | None,
