@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import functools
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from timeline.build import build, extract, make_cache, read_documents
 from timeline.config import load_config
+from timeline.errors import BuildFailed
 from timeline.parallel import extract_many
 from timeline.temporal import Settings
 
@@ -126,3 +130,36 @@ def test_a_build_drops_the_cache_entries_of_edited_and_removed_articles(tmp_path
     # what is left is what the next build uses: nothing to extract again
     (site / "content" / "a0.md").touch()
     assert build(load_config(site), cache=make_cache(load_config(site))).cache_misses == 0
+
+
+def test_a_build_runs_without_the_cyclic_collector_and_restores_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build turns the collector off (it walked millions of live objects again and again)
+    and gives it back as it found it, even when the build fails."""
+    import gc
+
+    import timeline.build as build_module
+
+    seen: list[bool] = []
+    real = build_module.assign_ids
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        seen.append(gc.isenabled())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(build_module, "assign_ids", spy)
+    site = _site(tmp_path / "site")
+    assert gc.isenabled()
+    build(load_config(site))
+    assert seen == [False] and gc.isenabled()
+    (site / "content" / "bad.md").write_text("---\ntitle: [unclosed\n---\nText.\n")
+    with pytest.raises(BuildFailed):
+        build(load_config(site))
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        (site / "content" / "bad.md").unlink()
+        build(load_config(site))
+        assert not gc.isenabled(), "a build turned on a collector its caller had turned off"
+    finally:
+        gc.enable()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import gc
 import hashlib
 import logging
 import os
@@ -333,7 +334,23 @@ def build(config: Config, *, cache: ExtractionCache | None = None, strict: bool 
 
     When nothing the output depends on changed since the last build and output/ is as
     that build left it, stop after reading (see timeline.stamp). Otherwise render and
-    write only the pages whose inputs changed (see timeline.pieces)."""
+    write only the pages whose inputs changed (see timeline.pieces).
+
+    The cyclic garbage collector is off meanwhile: a build makes millions of objects that
+    live until it ends, and the collector walked them again and again (2.7 s of an 8.3 s
+    one-article edit at 4,000 articles). The build's own cycles, the merge's, are broken
+    by Merger.release(); extraction workers collect as usual."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _build(config, cache, strict, write, jobs, progress)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _build(config: Config, cache: ExtractionCache | None, strict: bool, write: bool,
+           jobs: int | None, progress: Progress | None) -> BuildReport:
     started = time.perf_counter()
     cache = cache or make_cache(config)
     theme = load_theme(config)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import concurrent.futures as cf
 import dataclasses
 import functools
+import gc
 import multiprocessing
 import os
 import sys
@@ -105,7 +106,9 @@ def extract_many(docs: Sequence[Document], extract: Extract, jobs: int | None = 
     size = max(4, min(64, total // (jobs * 8) or 1))
     chunks = [docs[i:i + size] for i in range(0, len(docs), size)]
     context = multiprocessing.get_context(method)
-    with cf.ProcessPoolExecutor(max_workers=min(jobs, len(chunks)), mp_context=context) as pool:
+    # Workers collect garbage whatever this process does (a build turns it off here).
+    with cf.ProcessPoolExecutor(max_workers=min(jobs, len(chunks)), mp_context=context,
+                                initializer=gc.enable) as pool:
         futures = {pool.submit(functools.partial(_run_chunk, extract), chunk): chunk
                    for chunk in chunks}
         for future in cf.as_completed(futures):
