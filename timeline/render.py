@@ -328,10 +328,13 @@ def plan_pages(timeline: Timeline, config: Config, theme: Theme,
     for year in years if split else ():
         r.parts.append(pages[year.anchor])
         count = sum(len(s.events) for s in year.sections)
-        for section in year.sections:
+        for i, section in enumerate(year.sections):
             if count > limit and len(year.sections) > 1:
-                sections[section.anchor] = section_path(year.anchor, section.label)
-                r.parts.append(sections[section.anchor])
+                path = section_path(year.anchor, section.label)
+                if path in r.parts:  # two labels with one slug: keep both pages
+                    path = section_path(year.anchor, f"{section.label} {i}")
+                sections[section.anchor] = path
+                r.parts.append(path)
             for e in section.events:
                 r.placed[e.id] = sections.get(section.anchor, pages[year.anchor])
     add("index.html", page_digest(keys, True, "index.html"), lambda: r.page(
