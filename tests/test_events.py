@@ -28,6 +28,11 @@ CASES = [
     # one expression for two days that do not follow each other: each dates an event
     ("The envoys met on 3 and 17 May in Geneva.", "3 May 2025 | 17 May 2025"),
     ("The envoys met on Sunday, 3 and 17 August 2025.", "3 Aug 2025 | 17 Aug 2025"),
+    ("The envoys met on the 3rd and 17th of May.", "3 May 2025 | 17 May 2025"),
+    ("The talks were held on 3, 10 and 17 June in Geneva.",
+     "3 Jun 2025 | 10 Jun 2025 | 17 Jun 2025"),
+    # a list of days running is one stretch
+    ("The drills ran on 1, 2 and 3 June near the coast.", "1–3 Jun 2025"),
     # other wording between them: the first dates the sentence
     ("The envoys met on Monday, then flew home on Friday.", "1 Sep 2025"),
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import defaultdict
 from collections.abc import Sequence
@@ -246,20 +247,23 @@ def _spans_one_stretch(body: str, a: Mention, b: Mention) -> bool:
 
 
 def _pair(s: Sentence, dating: list[Mention]) -> list[Mention]:
-    """Two dates of the same kind joined by "and" that are not one stretch ("visited Moscow
-    in 2015 and 2019", "met on 3 and 17 May"): the sentence reports two happenings, one at
-    each date. Empty otherwise."""
-    if len(dating) != 2:
+    """Dates of the same kind joined by "and" that are not one stretch ("visited Moscow
+    in 2015 and 2019", "met on 3 and 17 May", "on 3, 10 and 17 June"): the sentence
+    reports a happening at each date. Empty otherwise."""
+    if len(dating) < 2:
         return []
-    a, b = dating
-    if a.span is None or b.span is None or a.span.precision != b.span.precision or \
-            a.timex_type != "DATE" or b.timex_type != "DATE":
+    first = dating[0]
+    if any(m.span is None or first.span is None or m.span.precision != first.span.precision
+           or m.timex_type != "DATE" for m in dating):
         return []
-    gap = s.text[a.end - s.start:b.start - s.start]
-    return [a, b] if _PAIR_GAP.fullmatch(gap) else []
+    gaps = [s.text[a.end - s.start:b.start - s.start] for a, b in itertools.pairwise(dating)]
+    if not _PAIR_GAP.fullmatch(gaps[-1]) or not all(_LIST_GAP.fullmatch(g) for g in gaps[:-1]):
+        return []
+    return list(dating)
 
 
 _PAIR_GAP = re.compile(r"\s*(?:,\s*)?(?:and|&)\s+(?:again\s+)?(?:(?:on|in|at)\s+)?", re.I)
+_LIST_GAP = re.compile(r",\s*")
 
 
 def _primary(mentions: Sequence[Mention]) -> Mention:

@@ -54,7 +54,8 @@ RULES: list[tuple[str, re.Pattern[str]]] = [(name, re.compile(_WORD_START + "(?:
             r"(?:T(?P<hh>[01]\d|2[0-3]):(?P<mm>[0-5]\d)(?::\d\d)?)?\b(?![-/]\d)"),
     ("numeric", rf"{_NOT_NUM_BEFORE}\b(?P<a>\d{{1,4}})(?P<sep>[/.])(?P<b>\d{{1,2}})(?P=sep)"
                 r"(?P<c>\d{4}|\d{2})\b(?![./]\d)"),
-    ("dmy", rf"(?:(?P<wd>{WEEKDAY}),?\s+)?(?:the\s+)?{_NOT_NUM_BEFORE}\b(?P<d>{DAY})"
+    ("dmy", rf"(?:(?P<wd>{WEEKDAY}),?\s+)?(?:the\s+)?{_NOT_NUM_BEFORE}\b"
+            rf"(?P<dl>(?:{DAY},\s+)+(?={DAY}\s+and\s))?(?P<d>{DAY})"
             rf"(?:(?P<dsep>\s*[-–]\s*|\s+(?:to|through|and)\s+)(?P<d2>{DAY}))?(?:\s+of)?"
             rf"\s+(?P<m>{MONTH})(?![a-z])"
             rf"(?:,?\s+(?P<y>{YEAR})\b)?"),

@@ -8,6 +8,7 @@ the previous date through a document.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -176,24 +177,44 @@ _BETWEEN_BEFORE = re.compile(r"(?i:\bbetween\s+)$")
 
 
 def _split_two_days(candidates: list[Candidate], text: str) -> list[Candidate]:
-    """"met on 3 and 17 May" names two days, each a happening of its own: the day before
-    "and" becomes an expression of its own ("3", with the month and year of "17 May"), so
-    that each day dates an event. Two days running ("3 and 4 May") and "between 3 and 17
-    May" stay one expression, a stretch of days."""
+    """"met on 3 and 17 May" names two days, "on 3, 10 and 17 June" three, each a happening
+    of its own: every day before the last becomes an expression of its own ("3", with the
+    month, year and weekday of the whole), so that each day dates an event. Two days
+    running ("3 and 4 May") and "between 3 and 17 May" stay one expression, a stretch."""
     out: list[Candidate] = []
     for c in candidates:
-        sep = c.get("dsep")
-        if c.rule != "dmy" or not c.get("d2") or sep.strip().lower() != "and" or \
-                int(c.get("d2")) == int(c.get("d")) + 1 or \
-                _BETWEEN_BEFORE.search(text, max(0, c.start - 10), c.start):
+        sep, listed = c.get("dsep"), c.get("dl")
+        if c.rule != "dmy" or not c.get("d2") or sep.strip().lower() != "and" or (
+                not listed and (_day(c.get("d2")) == _day(c.get("d")) + 1 or
+                                _BETWEEN_BEFORE.search(text, max(0, c.start - 10), c.start))):
             out.append(c)
             continue
-        at = text.index(sep, c.start, c.end)  # right after the first day
-        first = dict(c.groups, d2="", dsep="")
-        second = dict(c.groups, d=c.get("d2"), d2="", dsep="", wd="")
-        out.append(Candidate(c.rule, c.start, at, first))
-        out.append(Candidate(c.rule, at + len(sep), c.end, second))
+        days: list[tuple[int, str]] = []  # (offset, day) before the last one
+        at = text.index(listed, c.start, c.end) if listed else c.start
+        for found in _DAY_IN_LIST.finditer(listed):
+            days.append((at + found.start(), found.group()))
+        before_and = text.index(sep, c.start, c.end)
+        days.append((before_and - len(c.get("d")), c.get("d")))
+        numbers = [_day(d) for _, d in [*days, (0, c.get("d2"))]]
+        if listed and all(b == a + 1 for a, b in itertools.pairwise(numbers)):
+            # "on 1, 2 and 3 June": one stretch of days, as "1 to 3 June"
+            out.append(Candidate(c.rule, c.start, c.end,
+                                 dict(c.groups, d=days[0][1], dsep=" to ", dl="")))
+            continue
+        for i, (offset, day) in enumerate(days):
+            groups = dict(c.groups, d=day, d2="", dsep="", dl="", wd=c.get("wd") if i == 0 else "")
+            out.append(Candidate(c.rule, c.start if i == 0 else offset, offset + len(day), groups))
+        out.append(Candidate(c.rule, before_and + len(sep), c.end,
+                             dict(c.groups, d=c.get("d2"), d2="", dsep="", dl="", wd="")))
     return out
+
+
+_DAY_IN_LIST = re.compile(r"\d+(?:st|nd|rd|th)?")
+
+
+def _day(text: str) -> int:
+    """The number of a day as the pattern found it ("17", "3rd")."""
+    return int(re.sub(r"\D", "", text))
 
 
 def find_document_mentions(sentences: Sequence[Sentence], anchor: date | None,
