@@ -55,12 +55,10 @@ def _calendar_date(c: Candidate, ctx: Context) -> Result | None:
     has_year = bool(c.get("y") or c.rule in ("iso", "numeric"))
     span = dates.day_span(day)
     if c.get("d2"):
+        # A stretch of days: "3-5 May", "3 to 5 May", "3 and 4 May", "between 3 and 17 May"
+        # (temporal splits the other days joined by "and" into expressions of their own).
         end_day = int(re.sub(r"\D", "", c.get("d2")))
-        # "3 and 4 May" is two days running; "3 and 17 May" two happenings (the first
-        # dates this one), unless "between 3 and 17 May".
-        two_days = (c.get("dsep") or "").strip().lower() == "and" and end_day != day.day + 1 \
-            and not re.search(r"\bbetween\s+$", ctx.text[max(0, c.start - 10):c.start], re.I)
-        if end_day > day.day and not two_days:
+        if end_day > day.day:
             with contextlib.suppress(ValueError):
                 span = DateSpan(day, day.replace(day=end_day), Precision.DAY)
     weekday = WEEKDAYS.get(c.get("wd").lower().rstrip(".")) if c.get("wd") else None

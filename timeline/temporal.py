@@ -124,7 +124,7 @@ def _sentence_mentions(sentence: Sentence, anchor: date | None, settings: Settin
                        exact: bool, thread: Thread) -> tuple[tuple[Mention, ...], Thread]:
     """The mentions of one sentence, and the thread to hand to the next one."""
     text = sentence.text
-    candidates = _split_two_days(find_candidates(text), text)
+    candidates = _split_day_lists(find_candidates(text), text)
     if not candidates:  # most sentences: nothing to resolve, and only "recent" changes
         if thread.recent:
             thread = Thread(thread.previous, (), thread.quarter, thread.last)
@@ -176,7 +176,7 @@ def _sentence_mentions(sentence: Sentence, anchor: date | None, settings: Settin
 _BETWEEN_BEFORE = re.compile(r"(?i:\bbetween\s+)$")
 
 
-def _split_two_days(candidates: list[Candidate], text: str) -> list[Candidate]:
+def _split_day_lists(candidates: list[Candidate], text: str) -> list[Candidate]:
     """"met on 3 and 17 May" names two days, "on 3, 10 and 17 June" three, each a happening
     of its own: every day before the last becomes an expression of its own ("3", with the
     month, year and weekday of the whole), so that each day dates an event. Two days
@@ -250,7 +250,7 @@ def infer_published(body: str, config: DateConfig) -> tuple[date | None, Publish
             if c.rule not in ("dmy", "mdy"):
                 continue
             month = MONTHS.get(c.get("m").lower().rstrip("."))
-            day = int(re.sub(r"\D", "", c.get("d")))
+            day = _day(c.get("d"))
             if month is None:
                 continue
             if dateline is None and _DATELINE.match(line[:c.start]) and _DATELINE_AFTER.match(
