@@ -56,7 +56,8 @@ class Config:
     """Events cited by at least this many documents are listed as key events."""
     index_limit: int = 1000
     """A timeline with more events than this puts each year on a page of its own
-    (``years/<year>/``) and lists the years on the index; 0 never does."""
+    (``years/<year>/``) and lists the years on the index; a year with more puts each of its
+    months on a page (``years/<year>/<month>/``) and lists them; 0 keeps one page."""
     dates: DateConfig = field(default_factory=DateConfig)
     """The ``[dates]`` table."""
 

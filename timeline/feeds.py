@@ -122,19 +122,19 @@ def timeline_to_atom(timeline: Timeline, config: Config) -> bytes:
     return compose.result()[0]
 
 
-def sitemap_paths(timeline: Timeline, year_pages: Sequence[str] = ()) -> list[str]:
-    """Every HTML page of the site except 404.html (``year_pages``: those of a split
-    index)."""
-    return (["index.html", KEY_EVENTS_PATH, *year_pages]
+def sitemap_paths(timeline: Timeline, parts: Sequence[str] = ()) -> list[str]:
+    """Every HTML page of the site except 404.html (``parts``: the year and month pages of a
+    split index)."""
+    return (["index.html", KEY_EVENTS_PATH, *parts]
             + [event_path(e) for e in timeline.events]
             + [source_path(d.id) for d in timeline.documents])
 
 
-def timeline_to_sitemap(timeline: Timeline, site_url: str, year_pages: Sequence[str] = ()
+def timeline_to_sitemap(timeline: Timeline, site_url: str, parts: Sequence[str] = ()
                         ) -> bytes:
     """sitemap.xml with the absolute URL of every page under ``site_url``."""
     out = [f'<?xml version="1.0" encoding="utf-8"?>\n<urlset xmlns="{SITEMAP}">\n']
-    for path in sitemap_paths(timeline, year_pages):
+    for path in sitemap_paths(timeline, parts):
         out += [" <url>\n", _tag("loc", absolute(site_url, path), 2), " </url>\n"]
     out.append("</urlset>\n")
     return "".join(out).encode("utf-8")

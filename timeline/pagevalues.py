@@ -6,7 +6,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from markupsafe import Markup
@@ -52,6 +52,10 @@ class Section:
     anchor: str
     events: tuple[Event, ...]
 
+    @property
+    def count(self) -> int:
+        return len(self.events)
+
 
 @dataclass(frozen=True, slots=True)
 class Year:
@@ -61,18 +65,22 @@ class Year:
     anchor: str
     sections: tuple[Section, ...]
 
+    @property
+    def count(self) -> int:
+        return sum(len(s.events) for s in self.sections)
+
 
 @dataclass(frozen=True, slots=True)
 class YearLink:
-    """A year in the index's list of years."""
+    """A year (or a month of a split year) in a page's list of them."""
 
     label: str
     href: str
-    """``#y2025`` when the year is on this page, else the URL of its page."""
+    """``#y2025`` when its events are on this page, else the URL of its page."""
     count: int
     """How many events it has."""
     here: bool
-    """Whether its events are on this page."""
+    """Whether this page is its page."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,25 +133,16 @@ def group_events(events: tuple[Event, ...]) -> tuple[Year, ...]:
     return tuple(years)
 
 
-def year_links(years: tuple[Year, ...], here: str, pages: Mapping[str, str],
-               url: Callable[[str], str], shown: bool = True) -> list[YearLink]:
-    """The years for a page's list of years: ``pages`` maps a year's anchor to the path of
-    the page holding its events (the index's own path when it is not split), and ``here``
-    is the path of the page being made. A year on this page links to its place in it, or,
-    when the page lists its months instead (``shown`` false), to the page itself."""
-    return [YearLink(y.label, f"#{y.anchor}" if pages[y.anchor] == here and shown
-                     else url(pages[y.anchor]),
-                     sum(len(s.events) for s in y.sections), pages[y.anchor] == here)
-            for y in years]
-
-
-def section_links(year: Year, here: str, pages: Mapping[str, str],
-                  url: Callable[[str], str]) -> list[YearLink]:
-    """The months (and other sections) of a split year, each linking to its page
-    (``pages``: section anchor -> path); the one on the page ``here`` links within it."""
-    return [YearLink(s.label, f"#{s.anchor}" if pages[s.anchor] == here else url(pages[s.anchor]),
-                     len(s.events), pages[s.anchor] == here)
-            for s in year.sections]
+def part_links(parts: Sequence[Year] | Sequence[Section], here: str,
+               pages: Mapping[str, str], url: Callable[[str], str], shown: bool = True
+               ) -> list[YearLink]:
+    """Years or the months of a year, for a page's list of them: ``pages`` maps each one's
+    anchor to the path of its page (the index's own path when the index is not split), and
+    ``here`` is the path of the page being made. One whose page this is links to its place
+    on it, or, when the page lists its months instead (``shown`` false), to the page."""
+    return [YearLink(p.label, f"#{p.anchor}" if pages[p.anchor] == here and shown
+                     else url(pages[p.anchor]), p.count, pages[p.anchor] == here)
+            for p in parts]
 
 
 def select_key_events(events: tuple[Event, ...], minimum: int,
@@ -170,6 +169,5 @@ def url_function(root: str) -> Callable[[str], str]:
 
 
 __all__ = ["INLINE_MARKUP", "MONTH_NAMES", "Block", "Section", "SourceSentence", "Year",
-           "YearLink", "date_attr", "date_label", "group_events", "section_links",
-           "select_key_events",
-           "url_function", "year_links"]
+           "YearLink", "date_attr", "date_label", "group_events", "part_links",
+           "select_key_events", "url_function"]

@@ -131,8 +131,9 @@ class Reuse:
         self.keys = KeyMemo()
         """Digests of the last plan's documents and events, by identity."""
         self.event_pages: dict[str, tuple[tuple[str, ...], str]] = {}
-        """Event page path -> its event's and neighbours' digests, and its page digest, as
-        the last plan in memory made them (under ``event_context``)."""
+        """Event page path -> its inputs (its event's and neighbours' digests, and the page
+        that shows it in the timeline) and its page digest, as the last plan in memory made
+        them (under ``event_context``)."""
         self.event_context: tuple[str, ...] = ()
         self.templates: dict[tuple[str, str], bool] = {}
         """(question, template) -> answer, for the environment this reuse belongs to."""

@@ -48,10 +48,9 @@ from timeline.pagevalues import (
     date_attr,
     date_label,
     group_events,
-    section_links,
+    part_links,
     select_key_events,
     url_function,
-    year_links,
 )
 from timeline.pieces import Composer, Reuse
 from timeline.theme import Theme
@@ -126,8 +125,7 @@ class _Renderer:
                 return url(source_path(c.document)) + f"#s{c.sentence + 1}"
 
             def timeline_url(e: Event) -> str:
-                page = self.timeline_page(e)
-                return f"{url('' if page == 'index.html' else page)}#e-{e.id}"
+                return f"{url(self.timeline_page(e))}#e-{e.id}"
 
             values = self._shared[root] = {
                 "site": self.config, "root": root or "./", "url": url,
@@ -155,8 +153,8 @@ class _Renderer:
         return self.page(
             "year.html", path, year=year, years=() if split else (year,), key_events=(),
             events=tuple(e for s in year.sections for e in s.events), parent=None,
-            year_links=year_links(years, path, pages, url, shown=not split),
-            section_links=section_links(year, path, sections, url) if split else [])
+            year_links=part_links(years, path, pages, url, shown=not split),
+            section_links=part_links(year.sections, path, sections, url) if split else [])
 
     def section_page(self, year: Year, section: Section, path: str, years: tuple[Year, ...],
                      pages: Mapping[str, str], sections: Mapping[str, str]) -> bytes:
@@ -165,9 +163,9 @@ class _Renderer:
         part = Year(section.label, year.anchor, (section,))
         return self.page(
             "year.html", path, year=part, years=(part,), key_events=(), events=section.events,
-            parent=YearLink(year.label, url(pages[year.anchor]), 0, False),
-            year_links=year_links(years, path, pages, url),
-            section_links=section_links(year, path, sections, url))
+            parent=YearLink(year.label, url(pages[year.anchor]), year.count, False),
+            year_links=part_links(years, path, pages, url),
+            section_links=part_links(year.sections, path, sections, url))
 
     def page(self, template: str, path: str, **context: Any) -> bytes:
         # 404.html is served at any address, where relative links would break: it links
@@ -327,9 +325,8 @@ def plan_pages(timeline: Timeline, config: Config, theme: Theme,
     sections: dict[str, str] = {}
     for year in years if split else ():
         r.parts.append(pages[year.anchor])
-        count = sum(len(s.events) for s in year.sections)
         for i, section in enumerate(year.sections):
-            if count > limit and len(year.sections) > 1:
+            if year.count > limit and len(year.sections) > 1:
                 path = section_path(year.anchor, section.label)
                 if path in r.parts:  # two labels with one slug: keep both pages
                     path = section_path(year.anchor, f"{section.label} {i}")
@@ -339,7 +336,7 @@ def plan_pages(timeline: Timeline, config: Config, theme: Theme,
                 r.placed[e.id] = sections.get(section.anchor, pages[year.anchor])
     add("index.html", page_digest(keys, True, "index.html"), lambda: r.page(
         "index.html", "index.html", years=() if split else years, events=events,
-        key_events=key_events, year_links=year_links(years, "index.html", pages, r.url_at(
+        key_events=key_events, year_links=part_links(years, "index.html", pages, r.url_at(
             "index.html"))))
     for year in years if split else ():
         path = pages[year.anchor]
@@ -366,7 +363,7 @@ def plan_pages(timeline: Timeline, config: Config, theme: Theme,
         path = event_path(event)
         # (and on the page that shows it in the timeline, which its link back names)
         inputs = (own[i], own[i - 1] if i > 0 else "", own[i + 1] if i < last else "",
-                  r.placed.get(event.id, "index.html"))
+                  r.timeline_page(event))
         found = known.get(path)
         if found is not None and found[0] == inputs:
             inputs_digest = found[1]
@@ -395,10 +392,9 @@ def plan_pages(timeline: Timeline, config: Config, theme: Theme,
     add("feed.xml", everything, lambda: r.composite(
         "feed.xml", functools.partial(write_atom, timeline, config), feed_updated(timeline)))
     if config.site_url:  # a sitemap must list absolute URLs
-        year_paths = list(r.parts)
         add("sitemap.xml", page_digest(keys, False, "sitemap.xml", [e.id for e in events],
-                                       [d.id for d in timeline.documents], year_paths),
-            lambda: timeline_to_sitemap(timeline, config.site_url, year_paths))
+                                       [d.id for d in timeline.documents], r.parts),
+            lambda: timeline_to_sitemap(timeline, config.site_url, r.parts))
     add(".nojekyll", page_digest(keys, False, ".nojekyll"), lambda: b"")
     for rel, source in theme.static_files():
         add(rel.as_posix(), page_digest(keys, False, rel.as_posix(), str(source)),
