@@ -12,9 +12,12 @@ import pytest
 from timeline.build import build
 from timeline.config import load_config
 from timeline.errors import ConfigError
+from timeline.model import Event
+from timeline.pagevalues import Section, Year, paginate
 
 REPO = Path(__file__).resolve().parent.parent
 CARD = re.compile(r'<li class="event[^"]*" id="e-([0-9a-f]+)"')
+NUMBERED = re.compile(r"page/[0-9]+/")
 CRUMB = re.compile(r'<nav class="crumbs" aria-label="Breadcrumb"><a href="([^"]+)">')
 
 
@@ -55,7 +58,9 @@ def test_each_year_gets_a_page_and_every_event_is_on_exactly_one(tmp_path: Path)
     shown_on: dict[str, str] = {}
     for page in sorted((out / "years").rglob("index.html")):
         rel = page.relative_to(out).as_posix()
-        for event_id in CARD.findall(page.read_text()):
+        cards = CARD.findall(page.read_text())
+        assert len(cards) <= 5, f"{rel} shows {len(cards)} events"
+        for event_id in cards:
             assert event_id not in shown_on, f"{event_id} on {shown_on[event_id]} and {rel}"
             shown_on[event_id] = rel
     assert set(shown_on) == {e["id"] for e in events}
@@ -69,7 +74,7 @@ def test_each_year_gets_a_page_and_every_event_is_on_exactly_one(tmp_path: Path)
         assert CARD.findall(page) == [], f"{year} has {len(ids)} events: months, not cards"
         months = re.findall(rf'<a href="\.\./\.\./(years/{year}/[a-z0-9-]+/index.html)">', page)
         assert len(months) > 1
-        assert {shown_on[i] for i in ids} == set(months)
+        assert {NUMBERED.sub("", shown_on[i]) for i in ids} == set(months)
         for month in months:
             assert '<nav class="crumbs" aria-label="Breadcrumb"><a href="../../../years/' \
                 f'{year}/index.html">← {year}</a></nav>' in (out / month).read_text()
@@ -135,3 +140,62 @@ def test_a_bad_limit_is_named_with_its_line(tmp_path: Path, value: str, message:
         load_config(site)
     (found,) = caught.value.problems
     assert found.line == 2 and message in found.message
+
+
+def test_a_part_above_the_limit_goes_on_numbered_pages(tmp_path: Path) -> None:
+    """A month with more events than the limit: its first page and page/2/, page/3/ ...
+    show them in order, at most ``index_limit`` each, linked both ways; each page says
+    which it is, and its events' pages link back to it."""
+    site = _example(tmp_path / "site")
+    build(load_config(site, index_limit=5, site_url="https://example.org/t/"))
+    out = site / "output"
+    events = json.loads((out / "events.json").read_text())["events"]
+    seconds = sorted((out / "years").rglob("page/2/index.html"))
+    assert seconds, "no part of the example has more than 5 events"
+    for second in seconds:
+        first = second.parent.parent.parent / "index.html"
+        pages = [first, second]
+        while (following := first.parent / "page" / str(len(pages) + 1) / "index.html").exists():
+            pages.append(following)
+        texts = [p.read_text() for p in pages]
+        shown = [CARD.findall(text) for text in texts]
+        assert [len(ids) for ids in shown[:-1]] == [5] * (len(pages) - 1)
+        assert 0 < len(shown[-1]) <= 5
+        flat = [i for ids in shown for i in ids]
+        order = [e["id"] for e in events]
+        assert flat == sorted(flat, key=order.index), "pages out of the timeline's order"
+        label = re.search(r"<h1>([^<]+) <span", texts[0])
+        assert label is not None
+        for n, (page, text) in enumerate(zip(pages, texts, strict=True), 1):
+            assert f"{len(flat)} events, page {n} of {len(pages)}" in text
+            title = f"<title>{label.group(1).strip()}{f', page {n}' if n > 1 else ''} · "
+            assert title in text
+            assert ('rel="prev"' in text) == (n > 1) and ('rel="next"' in text) == (
+                n < len(pages))
+            (href, number), = re.findall(r'<a href="([^"]+)" aria-current="page">([0-9]+)<',
+                                         text)
+            assert int(number) == n and (page.parent / href).resolve() == page.resolve()
+            for event_id in shown[n - 1]:
+                rel = page.relative_to(out).as_posix()
+                assert _crumb(out / "events" / event_id / "index.html") == \
+                    f"../../{rel}#e-{event_id}"
+        sitemap = (out / "sitemap.xml").read_text()
+        for page in pages:
+            rel = page.relative_to(out).as_posix().removesuffix("index.html")
+            assert f"<loc>https://example.org/t/{rel}</loc>" in sitemap
+
+
+def test_paginate_cuts_sections_across_pages() -> None:
+    """Pages of at most ``limit`` events in order; a section cut in two keeps its heading
+    on both pages; a part within the limit stays one page."""
+    made = [Event(id=f"e{i}", title=str(i), summary="", date=None, citations=())
+            for i in range(7)]
+    part = Year("2019", "y2019", (Section("2019", "y2019-0", tuple(made[:3])),
+                                  Section("March 2019", "y2019-1", tuple(made[3:]))))
+    pages = paginate(part, 2)
+    assert [[[e.id for e in s.events] for s in p.sections] for p in pages] == [
+        [["e0", "e1"]], [["e2"], ["e3"]], [["e4", "e5"]], [["e6"]]]
+    assert [[s.label for s in p.sections] for p in pages] == [
+        ["2019"], ["2019", "March 2019"], ["March 2019"], ["March 2019"]]
+    assert {(p.label, p.anchor) for p in pages} == {("2019", "y2019")}
+    assert paginate(part, 7) == (part,) and paginate(part, 0) == (part,)

@@ -84,6 +84,30 @@ class YearLink:
 
 
 @dataclass(frozen=True, slots=True)
+class PageLink:
+    """One numbered page of a part of the timeline, in its pager."""
+
+    number: int
+    href: str
+    here: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Pager:
+    """Where a page stands among the numbered pages of its part (a year, or a month of a
+    split year, with more than ``index_limit`` events)."""
+
+    number: int
+    """This page's number, from 1."""
+    links: tuple[PageLink, ...]
+    """Every page of the part, this one included."""
+    previous: str | None
+    next: str | None
+    count: int
+    """How many events the whole part has."""
+
+
+@dataclass(frozen=True, slots=True)
 class SourceSentence:
     """A sentence as source.html shows it."""
 
@@ -133,6 +157,43 @@ def group_events(events: tuple[Event, ...]) -> tuple[Year, ...]:
     return tuple(years)
 
 
+def paginate(part: Year, limit: int) -> tuple[Year, ...]:
+    """``part`` cut into consecutive pages of at most ``limit`` events (``(part,)`` when it
+    has no more), each with its label, anchor and the slices of its sections: a section
+    cut in two shows on both pages under its heading."""
+    if limit <= 0 or part.count <= limit:
+        return (part,)
+    pages: list[Year] = []
+    shown: list[Section] = []
+    room = limit
+    for section in part.sections:
+        events = section.events
+        while events:
+            taken, events = events[:room], events[room:]
+            shown.append(Section(section.label, section.anchor, taken))
+            room -= len(taken)
+            if room == 0:
+                pages.append(Year(part.label, part.anchor, tuple(shown)))
+                shown, room = [], limit
+    if shown:
+        pages.append(Year(part.label, part.anchor, tuple(shown)))
+    return tuple(pages)
+
+
+def pagers(paths: Sequence[str], url: Callable[[str, str], str], count: int
+           ) -> list[Pager | None]:
+    """The pager of each of a part's numbered pages (``paths``, as seen from them: pages of
+    one part sit at depths that differ, so ``url`` takes the page's own path first); None
+    for a part on one page."""
+    if len(paths) < 2:
+        return [None]
+    return [Pager(n, tuple(PageLink(m, url(here, p), p == here)
+                           for m, p in enumerate(paths, 1)),
+                  url(here, paths[n - 2]) if n > 1 else None,
+                  url(here, paths[n]) if n < len(paths) else None, count)
+            for n, here in enumerate(paths, 1)]
+
+
 def part_links(parts: Sequence[Year] | Sequence[Section], here: str,
                pages: Mapping[str, str], url: Callable[[str], str], shown: bool = True
                ) -> list[YearLink]:
@@ -168,6 +229,6 @@ def url_function(root: str) -> Callable[[str], str]:
     return url
 
 
-__all__ = ["INLINE_MARKUP", "MONTH_NAMES", "Block", "Section", "SourceSentence", "Year",
-           "YearLink", "date_attr", "date_label", "group_events", "part_links",
-           "select_key_events", "url_function"]
+__all__ = ["INLINE_MARKUP", "MONTH_NAMES", "Block", "PageLink", "Pager", "Section",
+           "SourceSentence", "Year", "YearLink", "date_attr", "date_label", "group_events",
+           "pagers", "paginate", "part_links", "select_key_events", "url_function"]

@@ -41,6 +41,7 @@ from timeline.pagekeys import (
 from timeline.pagevalues import (
     INLINE_MARKUP,
     Block,
+    Pager,
     Section,
     SourceSentence,
     Year,
@@ -48,6 +49,8 @@ from timeline.pagevalues import (
     date_attr,
     date_label,
     group_events,
+    pagers,
+    paginate,
     part_links,
     select_key_events,
     url_function,
@@ -59,6 +62,7 @@ from timeline.urls import (
     KEY_EVENTS_PATH,
     absolute,
     event_path,
+    numbered_path,
     section_path,
     source_path,
     year_path,
@@ -144,28 +148,32 @@ class _Renderer:
         url: Callable[[str], str] = self.shared("../" * path.count("/"))["url"]
         return url
 
-    def year_page(self, year: Year, path: str, years: tuple[Year, ...],
-                  pages: Mapping[str, str], sections: Mapping[str, str]) -> bytes:
-        """The page of one year of a split index (year.html): its events, or when it has
-        too many, the list of its months."""
+    def months_page(self, year: Year, path: str, years: tuple[Year, ...],
+                    pages: Mapping[str, str], sections: Mapping[str, str]) -> bytes:
+        """The page of a year of a split index that has too many events to show: the list
+        of its months (year.html)."""
         url = self.url_at(path)
-        split = year.sections[0].anchor in sections
         return self.page(
-            "year.html", path, year=year, years=() if split else (year,), key_events=(),
-            events=tuple(e for s in year.sections for e in s.events), parent=None,
-            year_links=part_links(years, path, pages, url, shown=not split),
-            section_links=part_links(year.sections, path, sections, url) if split else [])
-
-    def section_page(self, year: Year, section: Section, path: str, years: tuple[Year, ...],
-                     pages: Mapping[str, str], sections: Mapping[str, str]) -> bytes:
-        """The page of one month (or other section) of a split year (year.html)."""
-        url = self.url_at(path)
-        part = Year(section.label, year.anchor, (section,))
-        return self.page(
-            "year.html", path, year=part, years=(part,), key_events=(), events=section.events,
-            parent=YearLink(year.label, url(pages[year.anchor]), year.count, False),
-            year_links=part_links(years, path, pages, url),
+            "year.html", path, year=year, years=(), key_events=(), parent=None, pager=None,
+            events=tuple(e for s in year.sections for e in s.events),
+            year_links=part_links(years, path, pages, url, shown=False),
             section_links=part_links(year.sections, path, sections, url))
+
+    def part_page(self, year: Year, section: Section | None, shown: Year, path: str,
+                  first: str, pager: Pager | None, years: tuple[Year, ...],
+                  pages: Mapping[str, str], sections: Mapping[str, str]) -> bytes:
+        """A page of the events of one year (``section`` None) or one month of a split
+        year (year.html): ``shown`` is what this page of it shows, ``first`` the path of
+        its first page, ``pager`` where this page stands among them."""
+        url = self.url_at(path)
+        return self.page(
+            "year.html", path, year=shown, years=(shown,), key_events=(), pager=pager,
+            events=tuple(e for s in shown.sections for e in s.events),
+            parent=None if section is None else YearLink(
+                year.label, url(pages[year.anchor]), year.count, False),
+            year_links=part_links(years, first, pages, url),
+            section_links=[] if section is None else part_links(year.sections, first,
+                                                                 sections, url))
 
     def page(self, template: str, path: str, **context: Any) -> bytes:
         # 404.html is served at any address, where relative links would break: it links
@@ -323,30 +331,45 @@ def plan_pages(timeline: Timeline, config: Config, theme: Theme,
     # month of a year above the limit too (the year's page lists them).
     pages = {y.anchor: year_path(y.anchor) if split else "index.html" for y in years}
     sections: dict[str, str] = {}
+    parts: list[tuple[Year, Section | None, list[str], tuple[Year, ...]]] = []
+    """Each year or month on pages of its own: the paths of its pages, and what each shows
+    (more than ``limit`` events go on numbered pages)."""
     for year in years if split else ():
-        r.parts.append(pages[year.anchor])
-        for i, section in enumerate(year.sections):
-            if year.count > limit and len(year.sections) > 1:
+        by_month = year.count > limit and len(year.sections) > 1
+        if by_month:
+            r.parts.append(pages[year.anchor])
+        for i, section in enumerate(year.sections if by_month else (None,)):
+            if section is None:
+                path, shown = pages[year.anchor], paginate(year, limit)
+            else:
                 path = section_path(year.anchor, section.label)
                 if path in r.parts:  # two labels with one slug: keep both pages
                     path = section_path(year.anchor, f"{section.label} {i}")
                 sections[section.anchor] = path
-                r.parts.append(path)
-            for e in section.events:
-                r.placed[e.id] = sections.get(section.anchor, pages[year.anchor])
+                shown = paginate(Year(section.label, year.anchor, (section,)), limit)
+            paths = [numbered_path(path, n) for n in range(1, len(shown) + 1)]
+            parts.append((year, section, paths, shown))
+            r.parts.extend(paths)
+            for page_path, part in zip(paths, shown, strict=True):
+                for s in part.sections:
+                    for e in s.events:
+                        r.placed[e.id] = page_path
     add("index.html", page_digest(keys, True, "index.html"), lambda: r.page(
         "index.html", "index.html", years=() if split else years, events=events,
         key_events=key_events, year_links=part_links(years, "index.html", pages, r.url_at(
             "index.html"))))
     for year in years if split else ():
-        path = pages[year.anchor]
-        add(path, page_digest(keys, True, path), functools.partial(
-            r.year_page, year, path, years, pages, sections))
-        for section in year.sections:
-            if section.anchor in sections:
-                path = sections[section.anchor]
-                add(path, page_digest(keys, True, path), functools.partial(
-                    r.section_page, year, section, path, years, pages, sections))
+        if year.sections[0].anchor in sections:
+            path = pages[year.anchor]
+            add(path, page_digest(keys, True, path), functools.partial(
+                r.months_page, year, path, years, pages, sections))
+    for year, section, paths, shown in parts:
+        count = year.count if section is None else section.count
+        for path, part, pager in zip(paths, shown, pagers(
+                paths, lambda here, to: r.url_at(here)(to), count), strict=True):
+            add(path, page_digest(keys, True, path), functools.partial(
+                r.part_page, year, section, part, path, paths[0], pager, years, pages,
+                sections))
     add(KEY_EVENTS_PATH, page_digest(keys, r.whole_site("key.html"), KEY_EVENTS_PATH,
                                      event_keys(keys, key_events)),
         lambda: r.page("key.html", KEY_EVENTS_PATH, key_events=key_events))

@@ -37,6 +37,15 @@ def section_path(year_anchor: str, label: str) -> str:
     return f"years/{year}/{'whole-year' if slug == year else slug}/index.html"
 
 
+def numbered_path(path: str, number: int) -> str:
+    """Output path of page ``number`` of a part of the timeline too long for one page
+    (Hugo's rule): the first page is ``path`` itself, the others
+    ``years/2019/whole-year/page/2/index.html``."""
+    if number == 1:
+        return path
+    return f"{path.removesuffix('index.html')}page/{number}/index.html"
+
+
 def link(path: str) -> str:
     """A path as a public URL: percent-encoded (``#``, ``?`` and ``%`` in file names too),
     and folder-style for index.html pages. Fragments are appended by the callers."""

@@ -7,6 +7,7 @@ without them those tests skip."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import shutil
@@ -42,6 +43,21 @@ def _build(content: Path, site: Path, out: Path) -> Path:
 class _Quiet(SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         pass
+
+
+@contextlib.contextmanager
+def _http(folder: Path) -> Iterator[str]:
+    """``folder`` served over http while the block runs; yields its URL."""
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(folder)))
+    httpd.daemon_threads = True
+    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.1},
+                              daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
 
 
 @pytest.fixture(scope="module", params=["example", "devset"])
@@ -307,14 +323,7 @@ def test_a_split_index_and_its_year_pages(page: Any, tmp_path: Path) -> None:
     small = max((y for y, evs in by_year.items() if len(evs) <= 10), key=lambda y: len(by_year[y]))
     big = max(by_year, key=lambda y: len(by_year[y]))
     assert len(by_year[small]) > 1 and len(by_year[big]) > 10
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0),
-                                functools.partial(_Quiet, directory=str(out)))
-    httpd.daemon_threads = True
-    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.1},
-                              daemon=True)
-    thread.start()
-    try:
-        base = f"http://127.0.0.1:{httpd.server_address[1]}/"
+    with _http(out) as base:
         page.goto(base, wait_until="networkidle")
         assert page.locator("li.event").count() == 0
         page.locator("nav.years a", has_text=small).click()
@@ -353,6 +362,40 @@ def test_a_split_index_and_its_year_pages(page: Any, tmp_path: Path) -> None:
                 found[url] = [v["id"] for v in result["violations"]]
         assert found == {url: [] for url in found}
         assert page.console_errors == [] and page.failed_requests == []
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
+
+
+def test_numbered_pages_of_a_long_month(page: Any, tmp_path: Path) -> None:
+    """A month with more events than index_limit, opened from disk: "Page 2 →" leads to
+    its second page, the page numbers lead back, the filters work there, and axe finds
+    nothing on it."""
+    site = tmp_path / "site"
+    shutil.copytree(REPO / "content", site / "content")
+    shutil.copy(REPO / "timeline.toml", site / "timeline.toml")
+    config = load_config(site, output_dir=str(tmp_path / "out"), index_limit=5)
+    build(config, cache=make_cache(config, use_disk=False))
+    out = config.output_dir
+    second = sorted(out.glob("years/*/*/page/2/index.html"))[0]
+    first = second.parents[2] / "index.html"
+    page.goto(first.as_uri(), wait_until="load")
+    assert page.locator("li.event").count() == 5
+    page.locator("a[rel=next]").click()
+    page.wait_for_load_state("load")
+    assert page.url == second.as_uri()
+    cards = page.locator("li.event").count()
+    assert 0 < cards <= 5
+    search = page.get_by_label("Search")
+    search.fill("zzz-nothing-matches")
+    assert _shown(page) == 0
+    search.fill("")
+    assert _shown(page) == cards
+    page.locator("nav.pages a", has_text="1").click()
+    page.wait_for_load_state("load")
+    assert page.url == first.as_uri()
+    assert page.console_errors == [] and page.failed_requests == []
+    if AXE.is_file():  # over http: axe reads the style sheets, which file:// forbids
+        with _http(out) as base:
+            page.goto(base + second.relative_to(out).as_posix(), wait_until="networkidle")
+            page.add_script_tag(path=str(AXE))
+            result = page.evaluate(
+                "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG)
+            assert [v["id"] for v in result["violations"]] == []
