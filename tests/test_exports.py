@@ -193,6 +193,26 @@ def test_atom_feed_newest_first_with_absolute_links(out: Path) -> None:
     assert len({e.findtext(f"{ATOM}id") for e in entries}) == len(entries)
 
 
+def test_atom_feed_holds_the_newest_feed_limit_events(make_site: Callable[..., Path]
+                                                      ) -> None:
+    """With feed_limit = 2 the feed has the two newest events, the others stay in
+    events.json; 0 puts every event in."""
+    site = make_site({"content/a.md": FIRST, "content/b.md": SECOND,
+                      "timeline.toml": "feed_limit = 2\n"}, name="limited")
+    config = load_config(site)
+    build(config, cache=make_cache(config, use_disk=False))
+    events = _events(config.output_dir)
+    assert len(events) > 2
+    entries = ET.parse(config.output_dir / "feed.xml").getroot().findall(f"{ATOM}entry")
+    newest = sorted((e for e in events if e["date"]), key=lambda e: e["date"]["start"])[-2:]
+    assert [x.find(f"{ATOM}link").get("href") for x in entries] == [
+        f"events/{e['id']}/" for e in reversed(newest)]
+    config = load_config(site, output_dir="all", feed_limit=0)
+    build(config, cache=make_cache(config, use_disk=False))
+    every = ET.parse(config.output_dir / "feed.xml").getroot().findall(f"{ATOM}entry")
+    assert len(every) == len(events)
+
+
 def test_atom_without_site_url_is_relative_with_the_same_ids(
         out: Path, make_site: Callable[..., Path]) -> None:
     local = _build(make_site, None, name="local")

@@ -131,15 +131,17 @@ def test_event_pages_follow_the_index_when_it_splits(tmp_path: Path) -> None:
     assert _crumb(page) == f"../../index.html#e-{kept.id}"
 
 
+@pytest.mark.parametrize("key", ["index_limit", "feed_limit"])
 @pytest.mark.parametrize("value, message", [("-1", "must be 0"), ('"many"', "whole number")])
-def test_a_bad_limit_is_named_with_its_line(tmp_path: Path, value: str, message: str) -> None:
+def test_a_bad_limit_is_named_with_its_line(tmp_path: Path, key: str, value: str,
+                                            message: str) -> None:
     site = tmp_path / "site"
     (site / "content").mkdir(parents=True)
-    (site / "timeline.toml").write_text(f'title = "T"\nindex_limit = {value}\n')
+    (site / "timeline.toml").write_text(f'title = "T"\n{key} = {value}\n')
     with pytest.raises(ConfigError) as caught:
         load_config(site)
     (found,) = caught.value.problems
-    assert found.line == 2 and message in found.message
+    assert found.line == 2 and message in found.message and key in found.message
 
 
 def test_a_part_above_the_limit_goes_on_numbered_pages(tmp_path: Path) -> None:

@@ -58,6 +58,8 @@ class Config:
     """A timeline with more events than this puts each year on a page of its own
     (``years/<year>/``) and lists the years on the index; a year with more puts each of its
     months on a page (``years/<year>/<month>/``) and lists them; 0 keeps one page."""
+    feed_limit: int = 100
+    """How many events feed.xml holds, the newest (Pelican's FEED_MAX_ITEMS); 0: all."""
     dates: DateConfig = field(default_factory=DateConfig)
     """The ``[dates]`` table."""
 
@@ -85,6 +87,7 @@ _TOP: dict[str, tuple[type | tuple[type, ...], str]] = {
     "allow_html": (bool, "true or false"),
     "key_event_sources": (int, "a whole number"),
     "index_limit": (int, "a whole number"),
+    "feed_limit": (int, "a whole number"),
     "dates": (dict, "a table"),
 }
 _DATES: dict[str, tuple[type | tuple[type, ...], str]] = {
@@ -184,6 +187,9 @@ def load_config(site_dir: Path | None = None, config_file: Path | None = None,
     if top.get("index_limit", 0) < 0:
         problems.append(problem(shown, _line_of(text, "index_limit"),
                                 "'index_limit' must be 0 (never split the index) or more"))
+    if top.get("feed_limit", 0) < 0:
+        problems.append(problem(shown, _line_of(text, "feed_limit"),
+                                "'feed_limit' must be 0 (every event) or more"))
     site_url = str(top.get("site_url", ""))
     if site_url and not re.match(r"^https?://[^/\s]+", site_url):
         problems.append(problem(shown, _line_of(text, "site_url"),
@@ -207,5 +213,6 @@ def load_config(site_dir: Path | None = None, config_file: Path | None = None,
         allow_html=top.get("allow_html", False),
         key_event_sources=top.get("key_event_sources", 2),
         index_limit=top.get("index_limit", 1000),
+        feed_limit=top.get("feed_limit", 100),
         dates=DateConfig(languages=languages, date_order=order),
     )

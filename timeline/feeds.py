@@ -1,4 +1,4 @@
-"""The Atom feed (feed.xml, newest event first) and the sitemap (sitemap.xml).
+"""The Atom feed (feed.xml, the newest events first) and the sitemap (sitemap.xml).
 
 Entry ids are ``urn:uuid:`` names derived from the stable event ids, not URLs: they stay the
 same when the site moves or ``site_url`` is set later, so feed readers never show an entry
@@ -81,7 +81,8 @@ def feed_updated(timeline: Timeline) -> date:
 
 def write_atom(timeline: Timeline, config: Config, compose: Composer,
                key: Callable[[Event], str]) -> None:
-    """The Atom 1.0 feed of every event, newest first, into ``compose``: one piece per entry."""
+    """The Atom 1.0 feed of the newest ``feed_limit`` events (all with 0), newest first,
+    into ``compose``: one piece per entry."""
     docs = {d.id: d for d in timeline.documents}
     updated = feed_updated(timeline)
     feed_id = uuid.uuid5(uuid.NAMESPACE_URL, "timeline:feed:" + config.title)
@@ -98,7 +99,10 @@ def write_atom(timeline: Timeline, config: Config, compose: Composer,
             _tag("generator", "timeline", version=__version__)]
     compose.text("".join(out))
     published = {d.id: d.published for d in timeline.documents if d.published}
-    compose.pieces(newest_first(timeline.events), key, functools.partial(
+    entries = newest_first(timeline.events)
+    if config.feed_limit:
+        del entries[config.feed_limit:]
+    compose.pieces(entries, key, functools.partial(
         _entry, docs=docs, published=published, config=config, updated=updated))
     compose.text("</feed>\n")
 
@@ -116,7 +120,7 @@ def _entry(event: Event, docs: dict[str, Document], published: dict[str, date], 
 
 
 def timeline_to_atom(timeline: Timeline, config: Config) -> bytes:
-    """The Atom 1.0 feed of every event, newest first."""
+    """The Atom 1.0 feed of the newest events (``feed_limit``), newest first."""
     compose = Composer("", lambda key: None)
     write_atom(timeline, config, compose, lambda e: e.id)
     return compose.result()[0]
