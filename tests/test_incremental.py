@@ -115,11 +115,12 @@ def test_a_build_drops_the_cache_entries_of_edited_and_removed_articles(tmp_path
     cache_dir = site / ".timeline-cache"
 
     def entries() -> set[str]:
-        return {p.name for p in cache_dir.glob("*.json") if len(p.stem) == 32}
+        return {p.name for p in cache_dir.iterdir() if len(p.stem) == 32}
 
     first = entries()
     assert len(first) == 4
     (cache_dir / "notes.json").write_text("{}")  # not ours to delete
+    (cache_dir / f"{'0' * 32}.json").write_text("{}")  # an entry of the JSON format: ours
     (site / "content" / "a1.md").write_text(ARTICLE.format("bridge", 4))
     (site / "content" / "a2.md").unlink()
     report = build(load_config(site))
@@ -163,3 +164,40 @@ def test_a_build_runs_without_the_cyclic_collector_and_restores_it(
         assert not gc.isenabled(), "a build turned on a collector its caller had turned off"
     finally:
         gc.enable()
+
+
+@pytest.mark.parametrize("damage", ["truncated", "garbage", "foreign", "other record"])
+def test_a_damaged_or_foreign_cache_entry_is_extracted_again(tmp_path: Path,
+                                                             damage: str) -> None:
+    """An entry cut short, overwritten, or holding a pickle that calls anything but our
+    records' constructors is not used (and never run): the document is extracted again and
+    the site comes out the same."""
+    import pickle
+
+    site = _site(tmp_path / "site", n=2)
+    first = build(load_config(site))
+    cache_dir = site / ".timeline-cache"
+    (entry, *_), = [sorted(p for p in cache_dir.iterdir() if len(p.stem) == 32)]
+    data = entry.read_bytes()
+    marker = tmp_path / "ran"
+    entry.write_bytes({
+        "truncated": data[: len(data) // 2],
+        "garbage": b"\x80\x05not a pickle at all",
+        "foreign": pickle.dumps(_Runs(str(marker))),
+        "other record": pickle.dumps(("a tuple", 1)),
+    }[damage])
+    (cache_dir / "build-stamp.json").unlink()  # else the build stops at "nothing changed"
+    again = build(load_config(site))
+    assert again.cache_misses == 1 and not marker.exists()
+    assert [e.id for e in again.timeline.events] == [e.id for e in first.timeline.events]
+    assert entry.read_bytes() == data, "the entry was not written again"
+
+
+class _Runs:
+    """Unpickled, it would create a file: proof that a cache entry ran code."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (open, (self.path, "w"))

@@ -1,136 +1,21 @@
-"""Per-document extraction cache: JSON files keyed by content hash and extractor version."""
+"""Per-document extraction cache: one file per document, keyed by content hash and extractor
+version, holding its extraction as restricted pickle bytes (see timeline.pickles)."""
 
 from __future__ import annotations
 
-import dataclasses
-import functools
 import hashlib
 import json
 import logging
 import os
 import re
 import shutil
-import sys
 import tempfile
-import types
-import typing
-from collections.abc import Callable
-from datetime import date
-from enum import IntEnum
-from pathlib import Path, PurePath
-from typing import Any
+from pathlib import Path
 
+from timeline import pickles
 from timeline.model import Document, Extraction
 
 log = logging.getLogger(__name__)
-
-
-def to_jsonable(value: Any) -> Any:
-    """Dataclasses, dates, enums and tuples to plain JSON values."""
-    kind = type(value)
-    if kind in _JSON_SCALARS:
-        return value
-    encode = _ENCODERS.get(kind)
-    if encode is None:
-        encode = _ENCODERS[kind] = _encoder(kind)
-    return encode(value)
-
-
-_JSON_SCALARS = frozenset({str, int, float, bool, type(None)})
-_ENCODERS: dict[type, Callable[[Any], Any]] = {}
-
-
-def _encoder(kind: type) -> Callable[[Any], Any]:
-    """The encoding function for values of one type, worked out once (a cold build encodes
-    millions of small values)."""
-    if dataclasses.is_dataclass(kind):
-        names = tuple(f.name for f in dataclasses.fields(kind))
-        return lambda value: {name: to_jsonable(getattr(value, name)) for name in names}
-    if issubclass(kind, date):
-        return kind.isoformat
-    if issubclass(kind, IntEnum):
-        return int
-    if issubclass(kind, tuple | list):
-        return lambda value: [v if type(v) in _JSON_SCALARS else to_jsonable(v) for v in value]
-    if issubclass(kind, os.PathLike):
-        return os.fspath
-    return _same
-
-
-def from_jsonable(kind: Any, value: Any) -> Any:
-    """Rebuild a value of type ``kind`` (a dataclass, tuple, date, enum ...) from JSON."""
-    return _decoder(kind)(value)
-
-
-def _same(value: Any) -> Any:
-    return value
-
-
-@functools.cache
-def _decoder(kind: Any) -> Callable[[Any], Any]:
-    """A decoding function for one type, worked out once from its hints (a warm build
-    decodes tens of thousands of small records, so no introspection per value).
-
-    Short strings are interned and small records of plain values (a DateSpan) shared:
-    4,000 articles' extractions repeat the same notes, labels and dates hundreds of
-    thousands of times, and one copy of each is a good part of the memory they take."""
-    origin = typing.get_origin(kind)
-    if origin in (typing.Union, types.UnionType):
-        options = [a for a in typing.get_args(kind) if a is not type(None)]
-        inner = _decoder(options[0])
-        return lambda value: None if value is None else inner(value)
-    if origin is tuple:
-        item = _decoder(typing.get_args(kind)[0])
-        return lambda value: tuple([item(v) for v in value])
-    if origin is typing.Literal or kind is str:
-        return _short
-    if kind is Any or origin is not None:
-        return _same
-    if isinstance(kind, type) and dataclasses.is_dataclass(kind):
-        hints = typing.get_type_hints(kind)
-        plan = [(f.name, _decoder(hints[f.name])) for f in dataclasses.fields(kind)]
-        if all(_is_leaf(hints[name]) for name, _ in plan):
-            names = [name for name, _ in plan]
-            shared: dict[tuple[Any, ...], Any] = {}
-
-            def leaf(value: Any) -> Any:
-                key = tuple([value[n] for n in names])
-                found = shared.get(key)
-                if found is None:
-                    if len(shared) >= 65_536:
-                        shared.clear()
-                    found = shared[key] = kind(*[f(value[n]) for n, f in plan])
-                return found
-            return leaf
-
-        def record(value: Any) -> Any:  # a missing field raises KeyError: entry ignored
-            return kind(*[f(value[n]) for n, f in plan])
-        return record
-    if kind is date:
-        return _date
-    if isinstance(kind, type) and issubclass(kind, IntEnum | PurePath):
-        return kind
-    return _same
-
-
-def _short(value: Any) -> Any:
-    return sys.intern(value) if type(value) is str and len(value) <= 64 else value
-
-
-_date = functools.lru_cache(maxsize=16_384)(date.fromisoformat)
-
-
-def _is_leaf(hint: Any) -> bool:
-    """Whether a field holds a plain value (so records of such fields can be shared)."""
-    if hint in (str, int, float, bool, date, type(None)):
-        return True
-    if isinstance(hint, type) and issubclass(hint, IntEnum):
-        return True
-    if typing.get_origin(hint) is typing.Literal:
-        return True
-    if typing.get_origin(hint) in (typing.Union, types.UnionType):
-        return all(_is_leaf(a) for a in typing.get_args(hint))
-    return False
 
 
 def entry_key(doc: Document, fingerprint: str) -> str:
@@ -149,12 +34,10 @@ def write_entry(directory: Path, key: str, result: Extraction) -> None:
         if not tag.exists():
             tag.write_text("Signature: 8a477f597d28d172789f06886806bc55\n"
                            "# timeline's extraction cache; safe to delete.\n")
-        fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=".json")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            # dumps, not dump: only the one-shot encoder is the C one
-            handle.write(json.dumps(to_jsonable(result), ensure_ascii=False,
-                                    separators=(",", ":")))
-        os.replace(tmp, directory / f"{key}.json")
+        fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=ENTRY_SUFFIX)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(pickles.dumps(result))
+        os.replace(tmp, directory / f"{key}{ENTRY_SUFFIX}")
     except OSError as exc:
         log.warning("could not write the extraction cache: %s", exc)
 
@@ -194,17 +77,23 @@ class ExtractionCache:
     def _load(self, key: str) -> Extraction | None:
         if self.directory is None:
             return None
-        path = self.directory / f"{key}.json"
+        path = self.directory / f"{key}{ENTRY_SUFFIX}"
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            loaded = from_jsonable(Extraction, data)
-            assert isinstance(loaded, Extraction)
-            return loaded
+            data = path.read_bytes()
         except FileNotFoundError:
             return None
-        except (OSError, ValueError, TypeError, KeyError, AssertionError) as exc:
+        except OSError as exc:
+            log.debug("ignoring an unreadable cache entry %s: %s", path.name, exc)
+            return None
+        try:
+            loaded = pickles.loads(data)
+        except Exception as exc:  # damaged bytes fail in many ways; all mean "extract again"
             log.debug("ignoring a damaged cache entry %s: %s", path.name, exc)
             return None
+        if not isinstance(loaded, Extraction):
+            log.debug("ignoring a cache entry %s that holds no extraction", path.name)
+            return None
+        return loaded
 
     def load_ids(self) -> dict[str, str]:
         """The citation-key -> event-id map of the previous build (see timeline.ids)."""
@@ -244,8 +133,10 @@ class ExtractionCache:
         removed = 0
         for path in self.directory.iterdir():
             name = path.name
-            stale = (_ENTRY.fullmatch(name) is not None and name[:-5] not in keep) or (
-                name.startswith(".tmp-") and name.endswith(".json"))
+            entry = _ENTRY.fullmatch(name)
+            # (JSON entries are those of timeline versions before the pickle format)
+            stale = (entry is not None and (entry[1] not in keep or entry[2] == ".json")) or (
+                name.startswith(".tmp-") and name.endswith((ENTRY_SUFFIX, ".json")))
             if stale and path.is_file():
                 path.unlink(missing_ok=True)
                 removed += 1
@@ -254,8 +145,9 @@ class ExtractionCache:
         return removed
 
 
-_ENTRY = re.compile(r"[0-9a-f]{32}\.json")
-"""The file name of an extraction entry."""
+ENTRY_SUFFIX = ".pickle"
+_ENTRY = re.compile(r"([0-9a-f]{32})(\.pickle|\.json)")
+"""The file name of an extraction entry: its key and suffix."""
 
 
 def clear(directory: Path) -> bool:

@@ -8,7 +8,6 @@ this process: starting workers costs more than it saves below a few dozen docume
 from __future__ import annotations
 
 import concurrent.futures as cf
-import dataclasses
 import functools
 import gc
 import multiprocessing
@@ -17,19 +16,9 @@ import sys
 import threading
 from collections.abc import Callable, Sequence
 from multiprocessing.reduction import ForkingPickler
-from operator import attrgetter
-from typing import Any
 
-from timeline.model import (
-    Citation,
-    DateSpan,
-    Document,
-    Event,
-    Extraction,
-    Mention,
-    Precision,
-    Sentence,
-)
+from timeline.model import Document, Extraction
+from timeline.pickles import REDUCERS
 
 Progress = Callable[[int, int], None]
 """Called with (documents done, documents to do)."""
@@ -56,22 +45,15 @@ def _start_method() -> str:
     return "forkserver" if "forkserver" in methods else "spawn"
 
 
-def _by_fields(cls: type[Any]) -> Callable[[Any], tuple[Any, ...]]:
-    """Pickle a frozen dataclass as a call of its constructor with its field values."""
-    values = attrgetter(*(f.name for f in dataclasses.fields(cls)))
-    return lambda obj: (cls, values(obj))
-
-
 def _register_reducers() -> None:
     """Pickle the extraction's objects between processes through their constructors.
 
     Results come back pickled, and the parent unpickles every one of them on its own: the
     generic __getstate__/__setstate__ of frozen dataclasses made that cost a third of the
-    extraction itself. Constructors (and finding an enum member by name) give the same
-    objects for much less. Only pickling between processes is affected."""
-    for cls in (DateSpan, Sentence, Mention, Citation, Event, Extraction, Document):
-        ForkingPickler.register(cls, _by_fields(cls))
-    ForkingPickler.register(Precision, lambda member: (getattr, (Precision, member.name)))
+    extraction itself. Constructors (see timeline.pickles) give the same objects for much
+    less. Only pickling between processes is affected."""
+    for cls, reduce in REDUCERS.items():
+        ForkingPickler.register(cls, reduce)
 
 
 _register_reducers()
