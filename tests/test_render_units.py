@@ -123,3 +123,38 @@ def test_a_template_that_changes_the_card_placeholders_still_gets_the_cards(
     page = (config.output_dir / "index.html").read_text()
     assert 'data-x="event' in page and "The port closed" in page
     assert "\x00" not in page
+
+
+def test_template_calls_behave_as_in_jinja(tmp_path: Path) -> None:
+    """The theme's context calls plain functions itself; what it hands back to Jinja (a
+    function asking for the context, a macro with a caller, a callable object, keyword
+    arguments, a StopIteration) comes out as Jinja's own Context would make it."""
+    import jinja2
+
+    from timeline.theme import Theme
+
+    (tmp_path / "t.html").write_text(
+        "{% macro box(x) %}[{{ x }}{{ caller() if caller }}]{% endmacro %}"
+        "{% for i in range(2) %}{{ plain(i, k='v') }} {{ needs(i) }} {% endfor %}"
+        "{% call box(1) %}c{% endcall %} {{ obj(3) }} {{ stop() is undefined }}")
+
+    @jinja2.pass_context
+    def needs(context: Any, i: int) -> str:
+        return f"{context['tag']}{i}"
+
+    class Obj:
+        def __call__(self, n: int) -> str:
+            return "o" * n
+
+    def stop() -> None:
+        raise StopIteration
+
+    values = {"plain": lambda i, k: f"<{i}{k}>", "needs": needs, "obj": Obj(), "stop": stop,
+              "tag": "t"}
+    ours = Theme("t", (tmp_path,), tmp_path).environment()
+    plain_jinja = jinja2.Environment(loader=jinja2.FileSystemLoader(str(tmp_path)),
+                                     autoescape=True, undefined=jinja2.StrictUndefined)
+    assert type(ours.get_template("t.html").new_context(values)) is not jinja2.runtime.Context
+    expected = plain_jinja.get_template("t.html").render(values)
+    assert ours.get_template("t.html").render(values) == expected
+    assert expected == "&lt;0v&gt; t0 &lt;1v&gt; t1 [1c] ooo True"
