@@ -31,8 +31,21 @@ CASES = [
     ("The envoys met on the 3rd and 17th of May.", "3 May 2025 | 17 May 2025"),
     ("The talks were held on 3, 10 and 17 June in Geneva.",
      "3 Jun 2025 | 10 Jun 2025 | 17 Jun 2025"),
+    # ... month first too
+    ("The envoys met on May 3 and 17.", "3 May 2025 | 17 May 2025"),
+    ("The talks were held on June 3, 10 and 17, 2024, in Oslo.",
+     "3 Jun 2024 | 10 Jun 2024 | 17 Jun 2024"),
+    ("The envoys met on May 3rd and 17th in Geneva.", "3 May 2025 | 17 May 2025"),
+    # ... not when what follows the second number is not a date's end: a count
+    ("On May 3 and 4 officers were hurt near the port.", "3 May 2025"),
+    # a day after another month's name is that month's: May 3, then 17 July
+    ("The envoys met on May 3 and 17 July.", "3 May 2025 | 17 Jul 2025"),
+    ("The port was shut from May 3 to 17 June.", "3 May – 17 Jun 2025"),
+    ("They met on May the 3rd and 17th of June.", "3 May 2025 | 17 Jun 2025"),
     # a list of days running is one stretch
     ("The drills ran on 1, 2 and 3 June near the coast.", "1–3 Jun 2025"),
+    ("The drills ran on May 3 and 4, near the coast.", "3–4 May 2025"),
+    ("Prices rose between May 3 and 17, the agency said.", "3–17 May 2025"),
     # other wording between them: the first dates the sentence
     ("The envoys met on Monday, then flew home on Friday.", "1 Sep 2025"),
 ]

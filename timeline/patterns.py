@@ -47,6 +47,9 @@ class Candidate:
 
 # Every expression starts at the start of a word; saying so first lets the engine skip the
 # other positions cheaply (several times faster on long sentences).
+_LIST_END = rf"(?=\s*(?:[.;:!?)]|,(?!\s*\d)|$)|,?\s+{YEAR}(?!\d))"
+"""What may follow the last day of "May 3 and 17" for it to be a day: the end of the clause
+or a year, not "May 3 and 4 officers" (a day, then a count)."""
 _WORD_START = r"(?<!\w)"
 RULES: list[tuple[str, re.Pattern[str]]] = [(name, re.compile(_WORD_START + "(?:" + pattern + ")"))
                                            for name, pattern in [
@@ -61,7 +64,9 @@ RULES: list[tuple[str, re.Pattern[str]]] = [(name, re.compile(_WORD_START + "(?:
             rf"(?:,?\s+(?P<y>{YEAR})\b)?"),
     ("mdy", rf"(?:(?P<wd>{WEEKDAY}),?\s+)?(?P<m>{MONTH})(?![a-z])\s+(?:the\s+)?(?P<d>{DAY})"
             rf"(?!\d|:\d|%|\s*(?:%|percent|per\s+cent|million|billion|[ap]\.?m\b))"
-            rf"(?:\s*[-–]\s*(?P<d2>{DAY})(?!\d))?(?:,?\s+(?P<y>{YEAR})(?!\d))?\b"),
+            rf"(?:\s*[-–]\s*(?P<d2>{DAY})(?!\d)|(?P<ml>(?:,\s+{DAY}(?!\d))*),?\s+and\s+"
+            rf"(?P<d3>{DAY})(?!\d)(?:(?<=st|nd|rd|th)|{_LIST_END}))?"
+            rf"(?:,?\s+(?P<y>{YEAR})(?!\d))?\b"),
     ("month_or", rf"(?P<m>{MONTH_FULL})\s+(?P<conj>or|and|to|through|-|–)\s+"
                  rf"(?P<m2>{MONTH_FULL})(?:,?\s+(?P<y>{YEAR}))?\b"),
     ("month_year", rf"(?P<m>{MONTH})(?![a-z])(?:,?\s+|\s+of\s+)(?:(?P<y>{YEAR})(?!\d)|"

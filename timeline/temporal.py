@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from timeline import dates, resolve_calendar, resolve_lengths, resolve_relative
 from timeline.anchors import Context, Result, Settings, valid_date
 from timeline.config import DateConfig
-from timeline.lexicon import MONTHS, WEEKDAYS
+from timeline.lexicon import MONTH, MONTHS, WEEKDAYS
 from timeline.model import DateSpan, Mention, Precision, PublishedFrom, Sentence
 from timeline.patterns import Candidate, find_candidates
 
@@ -182,7 +182,19 @@ def _split_day_lists(candidates: list[Candidate], text: str) -> list[Candidate]:
     month, year and weekday of the whole), so that each day dates an event. Two days
     running ("3 and 4 May") and "between 3 and 17 May" stay one expression, a stretch."""
     out: list[Candidate] = []
-    for c in candidates:
+    todo = list(reversed(candidates))
+    while todo:
+        c = todo.pop()
+        if c.rule == "mdy" and c.get("d3"):
+            out += _month_first_days(c, text)
+            continue
+        month = _MONTH_BEFORE.search(text, max(0, c.start - 16), c.start) if (
+            c.rule == "dmy" and c.get("d2") and not c.get("wd")) else None
+        split = _after_month(c, month, text) if month is not None else None
+        if split is not None:  # "May 3 and 17 July": May 3, then "17 July"
+            out = [o for o in out if o.end <= split[0].start]  # (the month read alone)
+            todo += reversed(split)
+            continue
         sep, listed = c.get("dsep"), c.get("dl")
         if c.rule != "dmy" or not c.get("d2") or sep.strip().lower() != "and" or (
                 not listed and (_day(c.get("d2")) == _day(c.get("d")) + 1 or
@@ -210,6 +222,49 @@ def _split_day_lists(candidates: list[Candidate], text: str) -> list[Candidate]:
 
 
 _DAY_IN_LIST = re.compile(r"\d+(?:st|nd|rd|th)?")
+
+
+_MONTH_BEFORE = re.compile(rf"(?<![\w.])(?P<m>{MONTH})(?![a-z])\s+$")
+"""A month name just before a day: the day is that month's ("May 3"), not the next one's."""
+
+
+def _after_month(c: Candidate, month: re.Match[str], text: str) -> list[Candidate] | None:
+    """A dmy list or stretch whose first day follows another month ("on May 3 and 17 July",
+    "from May the 3rd to 17 June"): that day is an mdy date of its own, and the days after
+    it keep the later month (and the year, when given, is every day's)."""
+    first = _DAY_IN_LIST.search(text, c.start, c.end)
+    rest = _DAY_IN_LIST.search(text, first.end(), c.end) if first is not None else None
+    if first is None or rest is None:  # (cannot happen: the pattern has two days)
+        return None
+    alone = Candidate("mdy", month.start(), first.end(), {
+        "m": month.group("m"), "d": first.group(), "y": c.get("y"), "wd": "", "d2": "",
+        "d3": "", "ml": ""})
+    listed = c.get("dl")
+    if listed:  # "May 3, 10 and 17 July": "10 and 17 July" is still a list
+        tail = listed[listed.index(",") + 1:].lstrip()
+        groups = dict(c.groups, dl=tail, wd="")
+    else:
+        groups = dict(c.groups, d=c.get("d2"), d2="", dsep="", dl="", wd="")
+    return [alone, Candidate("dmy", rest.start(), c.end, groups)]
+
+
+def _month_first_days(c: Candidate, text: str) -> list[Candidate]:
+    """"May 3 and 17", "June 3, 10 and 17, 2025": one expression per day (the year, when
+    given, is every day's); days running ("May 3 and 4") stay one stretch, as "May 3-4"."""
+    after_month = text.index(c.get("m"), c.start + len(c.get("wd"))) + len(c.get("m"))
+    count = 2 + len(_DAY_IN_LIST.findall(c.get("ml")))
+    days = [(m.start(), m.group()) for m in itertools.islice(
+        _DAY_IN_LIST.finditer(text, after_month, c.end), count)]
+    plain = dict(c.groups, d2="", d3="", ml="")
+    numbers = [_day(day) for _, day in days]
+    if all(b == a + 1 for a, b in itertools.pairwise(numbers)) or (
+            len(days) == 2 and _BETWEEN_BEFORE.search(text, max(0, c.start - 10), c.start)):
+        return [Candidate(c.rule, c.start, c.end, dict(plain, d2=days[-1][1]))]
+    out = [Candidate(c.rule, c.start, days[0][0] + len(days[0][1]), plain)]
+    for i, (offset, day) in enumerate(days[1:], 1):
+        end = c.end if i == len(days) - 1 else offset + len(day)
+        out.append(Candidate(c.rule, offset, end, dict(plain, d=day, wd="")))
+    return out
 
 
 def _day(text: str) -> int:
