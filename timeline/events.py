@@ -110,6 +110,10 @@ nov dec today yesterday tomorrow
 _DATE_LEAD = re.compile(r"\s*(?:[-–—•*]\s*)?(?:(?:on|in|at|by|during|since|from|as\s+of)\s+)?",
                         re.IGNORECASE)
 _DATE_TAIL = re.compile(r"\s*[.!]?\s*")
+_MORE_DATES = re.compile(r"\s*(?:,\s*\d|(?:,\s*)?(?:and|or|to|through|&)\s|[-–—]\s*\d)",
+                         re.IGNORECASE)
+"""What follows a date that is one of a list or a stretch ("3, 10 and 17 June", "2015 and
+2019"): the date alone is not the phrase to drop from the title."""
 _DATE_PREPOSITION = re.compile(r"[\s,]*(?:\b(?:on|in|at|by|during|since|from)\s+(?:the\s+)?)?$",
                                re.IGNORECASE)
 
@@ -121,6 +125,8 @@ def _strip_date(text: str, mention: Mention, offset: int) -> str:
         return text
     before, after = text[:start], text[end:]
     if _DATE_LEAD.fullmatch(before):
+        if _MORE_DATES.match(after):  # "In 2015 and 2019 the minister ...": not "2019 the ..."
+            return text
         return after.lstrip(" ,")
     if _DATE_TAIL.fullmatch(after):
         kept = _DATE_PREPOSITION.sub("", before)
