@@ -68,13 +68,13 @@ def test_extraction_on_several_processes_equals_one(tmp_path: Path) -> None:
     config = load_config(site)
     docs, _ = read_documents(config)
     run = functools.partial(extract, settings=Settings())
-    seen: list[tuple[int, int]] = []
-    parallel = extract_many(docs, run, jobs=2, progress=lambda done, total: seen.append(
-        (done, total)))
+    seen: list[tuple[str, int, int]] = []
+    parallel = extract_many(docs, run, jobs=2, progress=lambda stage, done, total: seen.append(
+        (stage, done, total)))
     serial = extract_many(docs, run, jobs=1)
     assert parallel == serial
     assert len(parallel) == 60
-    assert seen and seen[-1] == (60, 60)
+    assert seen and seen[-1] == ("extracting", 60, 60)
 
 
 def test_extraction_code_digest_covers_every_module_extraction_imports():
@@ -201,3 +201,17 @@ class _Runs:
 
     def __reduce__(self) -> tuple[object, ...]:
         return (open, (self.path, "w"))
+
+
+def test_a_build_reports_each_stage_to_its_progress(tmp_path: Path) -> None:
+    """Extracting (articles), merging, then writing (files, up to all of them): the bar
+    moves through the whole build, not only its extraction."""
+    site = _site(tmp_path / "site", n=5)
+    seen: list[tuple[str, int, int]] = []
+    report = build(load_config(site), progress=lambda *at: seen.append(at))
+    stages = [stage for stage, _, _ in seen]
+    assert stages == sorted(stages, key=["extracting", "merging", "writing"].index)
+    assert ("extracting", 5, 5) in seen and "merging" in stages
+    files = len(report.files)
+    assert seen[-1] == ("writing", files, files) and files > 5
+    assert all(0 <= done <= total for _, done, total in seen)

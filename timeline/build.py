@@ -21,9 +21,9 @@ from timeline.errors import BuildFailed, Problem, problem, warning
 from timeline.events import extract_events
 from timeline.ids import IdState, assign_ids
 from timeline.merge import Merger
-from timeline.model import Document, Extraction, Timeline
+from timeline.model import Document, Extraction, Progress, Timeline
 from timeline.output import WriteReport
-from timeline.parallel import Progress, extract_many
+from timeline.parallel import extract_many
 from timeline.publish import render_and_write
 from timeline.sentences import split_sentences
 from timeline.temporal import EXTRACTOR_VERSION, Settings, find_document_mentions
@@ -279,6 +279,8 @@ def build_timeline(config: Config, cache: ExtractionCache,
     docs, problems = read or read_documents(config)
     problems = list(problems)
     extractions = extract_all(docs, config, cache, jobs, progress)
+    if progress is not None:
+        progress("merging", 0, 1)
     merger = session.merger if session is not None else Merger()
     merged = merger.update({doc_id: x.events for doc_id, x in extractions.items()})
     if session is None:
@@ -376,7 +378,8 @@ def _build(config: Config, cache: ExtractionCache | None, strict: bool, write: b
     if errors:
         raise BuildFailed(timeline.problems)
     files, written, stats = render_and_write(timeline, config, theme,
-                                             cache.directory if write else None, write)
+                                             cache.directory if write else None, write,
+                                             progress)
     if digest is not None and cache.directory is not None:
         merged = sum(1 for e in timeline.events if len({c.document for c in e.citations}) > 1)
         stamp.store(cache.directory, config.output_dir,

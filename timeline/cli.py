@@ -83,9 +83,14 @@ def _summary(problems: Sequence[Problem], docs: int | None = None) -> str:
             f"{where}")
 
 
+_UNITS = {"extracting": "articles", "writing": "files"}
+"""What the stages of a build count (merging counts nothing)."""
+
+
 class _ProgressBar:
-    """A one-line extraction progress bar on an interactive terminal, shown only when the
-    work takes more than about a second."""
+    """A one-line progress bar on an interactive terminal (extracting, merging, writing),
+    shown only when the build takes more than about a second, and drawn at most ten times
+    a second."""
 
     def __init__(self, delay: float = 1.0) -> None:
         import time
@@ -94,15 +99,20 @@ class _ProgressBar:
         self.started = self.clock()
         self.delay = delay
         self.shown = False
+        self.drawn = 0.0
 
-    def __call__(self, done: int, total: int) -> None:
-        if not self.shown and self.clock() - self.started < self.delay:
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        now = self.clock()
+        if not self.shown and now - self.started < self.delay:
             return
-        self.shown = True
+        if self.shown and now - self.drawn < 0.1 and done < total:
+            return
+        self.shown, self.drawn = True, now
         width = 30
         filled = width * done // max(total, 1)
-        sys.stderr.write(f"\rextracting [{'#' * filled}{'.' * (width - filled)}] "
-                         f"{done}/{total} articles")
+        unit = _UNITS.get(stage)
+        count = f" {done}/{total} {unit}" if unit else ""
+        sys.stderr.write(f"\r\033[K{stage:<10} [{'#' * filled}{'.' * (width - filled)}]{count}")
         sys.stderr.flush()
 
     def clear(self) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from enum import IntEnum
@@ -221,3 +221,8 @@ class Timeline:
     """Per-document extraction, by document id (for source pages)."""
     problems: tuple[Problem, ...] = ()
     """Warnings and errors found on the way."""
+
+
+Progress = Callable[[str, int, int], None]
+"""Told how a build goes: its stage ("extracting", "merging", "writing"), how much of it is
+done and how much there is (articles, or files)."""

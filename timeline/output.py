@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from timeline.errors import OutputError, problem
+from timeline.model import Progress
 
 log = logging.getLogger(__name__)
 
@@ -155,12 +156,13 @@ def _same_file(target: str, data: bytes) -> FileStat | None:
         return None
 
 
-def write_site(files: Mapping[str, bytes], out_dir: Path, keep: Collection[str] = ()
-               ) -> WriteReport:
+def write_site(files: Mapping[str, bytes], out_dir: Path, keep: Collection[str] = (),
+               progress: Progress | None = None) -> WriteReport:
     """Write changed files (staged, then renamed), then remove our stale files.
 
     Paths in ``keep`` are on disk as this build would write them: they are neither asked
-    for nor touched, and stay in the manifest."""
+    for nor touched, and stay in the manifest. ``progress`` hears of every 64th file (each
+    rendered when asked for, so this is the build's longest stage)."""
     guard = _Guard(out_dir)
     previous = read_manifest(out_dir)
     made_out_dir = not out_dir.exists()
@@ -170,7 +172,10 @@ def write_site(files: Mapping[str, bytes], out_dir: Path, keep: Collection[str] 
     try:
         made: set[str] = set()
         """Folders made in the staging tree."""
-        for rel in sorted(files):
+        todo = sorted(files)
+        for i, rel in enumerate(todo):
+            if progress is not None and not i % 64:
+                progress("writing", i, len(todo))
             if rel in keep:
                 continue
             target = guard.path(rel)
@@ -219,6 +224,8 @@ def write_site(files: Mapping[str, bytes], out_dir: Path, keep: Collection[str] 
             raise OutputError([problem(out_dir, None, f"cannot write the site: {exc}")]) \
                 from exc
         raise
+    if progress is not None:
+        progress("writing", len(files), len(files))
     if staging is not None:
         shutil.rmtree(staging, ignore_errors=True)
     deleted = []

@@ -17,11 +17,9 @@ import threading
 from collections.abc import Callable, Sequence
 from multiprocessing.reduction import ForkingPickler
 
-from timeline.model import Document, Extraction
+from timeline.model import Document, Extraction, Progress
 from timeline.pickles import REDUCERS
 
-Progress = Callable[[int, int], None]
-"""Called with (documents done, documents to do)."""
 Extract = Callable[[Document], Extraction]
 
 MIN_PARALLEL = 48
@@ -75,7 +73,7 @@ def extract_many(docs: Sequence[Document], extract: Extract, jobs: int | None = 
         for i, doc in enumerate(docs, 1):
             out[doc.id] = extract(doc)
             if progress is not None:
-                progress(i, total)
+                progress("extracting", i, total)
         return out
     method = _start_method()
     if method == "fork":
@@ -97,5 +95,5 @@ def extract_many(docs: Sequence[Document], extract: Extract, jobs: int | None = 
             for doc, extraction in zip(futures[future], future.result(), strict=True):
                 out[doc.id] = extraction
             if progress is not None:
-                progress(len(out), total)
+                progress("extracting", len(out), total)
     return out

@@ -10,7 +10,7 @@ import jinja2
 
 from timeline import stamp
 from timeline.config import Config
-from timeline.model import Timeline
+from timeline.model import Progress, Timeline
 from timeline.output import FileStat, WriteReport, write_site
 from timeline.pieces import Record, Reuse
 from timeline.render import RenderedFiles, plan_pages
@@ -21,7 +21,7 @@ TEMPLATES = "templates"
 
 
 def render_and_write(timeline: Timeline, config: Config, theme: Theme, cache_dir: Path | None,
-                     write: bool = True
+                     write: bool = True, progress: Progress | None = None
                      ) -> tuple[Mapping[str, bytes], WriteReport | None, dict[str, FileStat]]:
     """Stages 6 and 7: render the site and write it (with ``write``), taking from the last
     build recorded in ``cache_dir`` every page and piece whose inputs did not change.
@@ -32,13 +32,13 @@ def render_and_write(timeline: Timeline, config: Config, theme: Theme, cache_dir
     # costs about 0.2 s per 1,000 articles).
     gc.freeze()
     try:
-        return _render_and_write(timeline, config, theme, cache_dir, write)
+        return _render_and_write(timeline, config, theme, cache_dir, write, progress)
     finally:
         gc.unfreeze()
 
 
 def _render_and_write(timeline: Timeline, config: Config, theme: Theme, cache_dir: Path | None,
-                      write: bool
+                      write: bool, progress: Progress | None
                       ) -> tuple[Mapping[str, bytes], WriteReport | None, dict[str, FileStat]]:
     record = stamp.load_pages(cache_dir, config.output_dir) if cache_dir else Record()
     reuse = Reuse(config.output_dir, record)
@@ -58,7 +58,7 @@ def _render_and_write(timeline: Timeline, config: Config, theme: Theme, cache_di
         for path in files:
             files[path]
         return files, None, {}
-    written = write_site(files, config.output_dir, kept)
+    written = write_site(files, config.output_dir, kept, progress)
     stats = {**kept, **written.stats}
     if cache_dir is not None:
         pieces = {p: index for p, index in record.pieces.items() if p in kept}
