@@ -238,9 +238,7 @@ def test_axe_finds_no_wcag21_aa_violations(page: Any, served: tuple[Path, str],
     found = {}
     for name, path in _pages(out).items():
         page.goto(base + path)
-        page.add_script_tag(path=str(AXE))
-        result = page.evaluate(
-            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG)
+        result = _axe(page)
         found[name] = [(v["id"], [n["target"] for n in v["nodes"][:3]])
                        for v in result["violations"]]
         assert result["passes"], name  # axe ran and checked something
@@ -308,15 +306,28 @@ def test_screenshots_and_narrow_screens(page: Any, served: tuple[Path, str],
     assert page.locator("li.event").first.is_visible()
 
 
-def test_a_split_index_and_its_year_pages(page: Any, tmp_path: Path) -> None:
-    """Above index_limit events: the index lists the years, a year's page shows its cards
-    and filters them, a bigger year lists its months; axe finds nothing on any of them."""
+def _axe(page: Any) -> dict[str, Any]:
+    """axe-core's WCAG 2.1 AA results for the page shown."""
+    page.add_script_tag(path=str(AXE))
+    result: dict[str, Any] = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG)
+    return result
+
+
+def _example_split(tmp_path: Path, limit: int) -> Path:
+    """The example site built with ``index_limit = limit``; its output folder."""
     site = tmp_path / "site"
     shutil.copytree(REPO / "content", site / "content")
     shutil.copy(REPO / "timeline.toml", site / "timeline.toml")
-    config = load_config(site, output_dir=str(tmp_path / "out"), index_limit=10)
+    config = load_config(site, output_dir=str(tmp_path / "out"), index_limit=limit)
     build(config, cache=make_cache(config, use_disk=False))
-    out = config.output_dir
+    return config.output_dir
+
+
+def test_a_split_index_and_its_year_pages(page: Any, tmp_path: Path) -> None:
+    """Above index_limit events: the index lists the years, a year's page shows its cards
+    and filters them, a bigger year lists its months; axe finds nothing on any of them."""
+    out = _example_split(tmp_path, 10)
     by_year: dict[str, list[dict[str, Any]]] = {}
     for e in _events(out):
         by_year.setdefault(e["date"]["start"][:4] if e["date"] else "undated", []).append(e)
@@ -356,10 +367,7 @@ def test_a_split_index_and_its_year_pages(page: Any, tmp_path: Path) -> None:
         for url in [base, base + f"years/{small}/index.html", *urls[:2]]:
             page.goto(url, wait_until="networkidle")
             if AXE.is_file():
-                page.add_script_tag(path=str(AXE))
-                result = page.evaluate(
-                    "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG)
-                found[url] = [v["id"] for v in result["violations"]]
+                found[url] = [v["id"] for v in _axe(page)["violations"]]
         assert found == {url: [] for url in found}
         assert page.console_errors == [] and page.failed_requests == []
 
@@ -368,12 +376,7 @@ def test_numbered_pages_of_a_long_month(page: Any, tmp_path: Path) -> None:
     """A month with more events than index_limit, opened from disk: "Page 2 →" leads to
     its second page, the page numbers lead back, the filters work there, and axe finds
     nothing on it."""
-    site = tmp_path / "site"
-    shutil.copytree(REPO / "content", site / "content")
-    shutil.copy(REPO / "timeline.toml", site / "timeline.toml")
-    config = load_config(site, output_dir=str(tmp_path / "out"), index_limit=5)
-    build(config, cache=make_cache(config, use_disk=False))
-    out = config.output_dir
+    out = _example_split(tmp_path, 5)
     second = sorted(out.glob("years/*/*/page/2/index.html"))[0]
     first = second.parents[2] / "index.html"
     page.goto(first.as_uri(), wait_until="load")
@@ -395,7 +398,4 @@ def test_numbered_pages_of_a_long_month(page: Any, tmp_path: Path) -> None:
     if AXE.is_file():  # over http: axe reads the style sheets, which file:// forbids
         with _http(out) as base:
             page.goto(base + second.relative_to(out).as_posix(), wait_until="networkidle")
-            page.add_script_tag(path=str(AXE))
-            result = page.evaluate(
-                "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG)
-            assert [v["id"] for v in result["violations"]] == []
+            assert [v["id"] for v in _axe(page)["violations"]] == []
