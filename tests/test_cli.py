@@ -146,3 +146,44 @@ def test_explain_event_and_document(make_site: Callable[..., Path],
     assert main(["explain", "content/a.md", str(site)]) == 0
     assert "published: 2025-03-14 (front-matter" in capsys.readouterr().out
     assert main(["explain", "nothing-like-this", str(site)]) == 1
+
+
+@pytest.mark.parametrize(("tty", "quiet", "shown"), [(True, False, True), (True, True, False),
+                                                     (False, False, False)])
+def test_the_progress_bar_shows_only_on_a_terminal_without_quiet(
+        make_site: Callable[..., Path], capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch, tty: bool, quiet: bool, shown: bool) -> None:
+    """(The bar waits a second before it shows; here it shows at once.)"""
+    import functools
+    import sys
+
+    from timeline import cli
+
+    monkeypatch.setattr(cli, "_ProgressBar", functools.partial(cli._ProgressBar, delay=0.0))
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: tty)
+    site = make_site({"content/a.md": ARTICLE})
+    assert main(["build", str(site), *(["--quiet"] if quiet else [])]) == 0
+    err = capsys.readouterr().err
+    assert ("extracting [" in err and "writing    [" in err) == shown
+    assert ("\r" in err) == shown
+    if shown:  # the line is cleared at the end, and the last drawing is of all files
+        assert err.endswith("\r\033[K")
+        manifest = (site / "output" / ".timeline-manifest.json").read_text()
+        written = len(json.loads(manifest)["files"])
+        assert f"{written}/{written} files" in err
+
+
+def test_the_progress_bar_redraws_at_most_ten_times_a_second(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from timeline import cli
+
+    bar = cli._ProgressBar(delay=0.0)
+    now = [100.0]
+    bar.clock, bar.started = (lambda: now[0]), now[0]
+    for i in range(1, 101):
+        bar("writing", i, 100)
+    drawn = capsys.readouterr().err.count("\r")
+    assert drawn == 2  # the first and the last
+    now[0] += 0.2
+    bar("merging", 0, 1)
+    assert "merging    [" in capsys.readouterr().err
