@@ -65,6 +65,11 @@ ABBR = ["Jan.", "Feb.", "March", "April", "May", "June", "July", "Aug.", "Sept."
         "Nov.", "Dec."]
 
 
+MAX_BYTES = 3584
+"""3.5 KB: the largest article (the smallest is over 2.5 KB: its paragraphs alone reach
+2,400 characters, its front matter and title add about 250 bytes)."""
+
+
 def date_form(day: date, published: date, rng: random.Random) -> str:
     """One way a reporter could write ``day``, seen from ``published``."""
     forms = [f"on {day.day} {MONTHS[day.month - 1]} {day.year}",
@@ -143,7 +148,11 @@ def article(i: int, rng: random.Random, happenings: list[dict[str, object]]) -> 
              f"url: https://{outlet.split()[0].lower()}.example/{slug}\n"
              f"published: {published.isoformat()}\nlanguage: en\ntags: [bench, "
              f"{TOPICS.index(h['topic'])}]\n---\n")  # type: ignore[arg-type]
-    return slug, front + f"# {title}\n\n" + "\n\n".join(paragraphs) + "\n"
+    text = front + f"# {title}\n\n" + "\n\n".join(paragraphs) + "\n"
+    while len(text.encode()) > MAX_BYTES:  # the last paragraph overshot: leave it out
+        paragraphs.pop()
+        text = front + f"# {title}\n\n" + "\n\n".join(paragraphs) + "\n"
+    return slug, text
 
 
 def generate(n: int, out: Path, seed: int = 1) -> None:
