@@ -215,3 +215,20 @@ def test_a_build_reports_each_stage_to_its_progress(tmp_path: Path) -> None:
     files = len(report.files)
     assert seen[-1] == ("writing", files, files) and files > 5
     assert all(0 <= done <= total for _, done, total in seen)
+
+
+def test_equal_dates_come_back_as_one_object(tmp_path: Path) -> None:
+    """Extractions read back (from the cache, or from a worker) share one DateSpan per date,
+    which the index's grouping by runs relies on for speed, and memory for size."""
+    from timeline import pickles
+
+    site = _site(tmp_path / "site", n=2)
+    config = load_config(site)
+    docs, _ = read_documents(config)
+    first, second = (extract(doc, Settings()) for doc in docs)
+    a, b = pickles.loads(pickles.dumps(first)), pickles.loads(pickles.dumps(second))
+    assert a == first and b == second
+    spans = {m.span for m in (*a.mentions, *b.mentions) if m.span is not None}
+    assert len(spans) == 1, "the articles were meant to share a date"
+    assert a.mentions[0].span is b.mentions[0].span
+    assert a.events[0].date is b.mentions[0].span

@@ -3,9 +3,7 @@ sections, the key events, the blocks of a source page, and page-relative URLs.""
 
 from __future__ import annotations
 
-import itertools
 import re
-from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -128,33 +126,47 @@ class Block:
 
 
 def group_events(events: tuple[Event, ...]) -> tuple[Year, ...]:
-    """Events by year, then by month (coarser dates first in each year), undated last."""
+    """Events by year, then by month (coarser dates first in each year), undated last.
+
+    Sorted events share their spans' objects in runs, so the year and section of an event
+    are worked out once per run (the dev server groups tens of thousands on every edit)."""
     years: list[Year] = []
-
-    def year_of(e: Event) -> str:
-        return str(e.date.start.year) if e.date else "Undated"
-
-    for year, in_year in itertools.groupby(events, key=year_of):
-        sections: dict[str, list[Event]] = defaultdict(list)
-        last: DateSpan | None = None
-        key = "Undated"
-        for e in in_year:
-            span = e.date
-            if span is not last:  # sorted events share their spans' objects in runs
-                last = span
-                if span is None:
-                    key = "Undated"
-                elif span.precision >= Precision.MONTH and (span.start.year, span.start.month) \
-                        == (span.end.year, span.end.month):
-                    key = f"{MONTH_NAMES[span.start.month - 1]} {year}"
-                else:
-                    key = f"During {year}" if span.precision >= Precision.HALF else (
-                        f"{date_label(span)}")
-            sections[key].append(e)
-        years.append(Year(year, f"y{year}" if year != "Undated" else "undated", tuple(
-            Section(label, f"y{year}-{i}", tuple(evs))
-            for i, (label, evs) in enumerate(sections.items()))))
+    year = ""
+    sections: dict[str, list[Event]] = {}
+    bucket: list[Event] = []
+    last: object = _NO_SPAN
+    for e in events:
+        span = e.date
+        if span is not last:
+            last = span
+            label = str(span.start.year) if span is not None else "Undated"
+            if label != year:
+                if sections:
+                    years.append(_year(year, sections))
+                year, sections = label, {}
+            if span is None:
+                key = "Undated"
+            elif span.precision >= Precision.MONTH and (span.start.year, span.start.month) \
+                    == (span.end.year, span.end.month):
+                key = f"{MONTH_NAMES[span.start.month - 1]} {year}"
+            else:
+                key = f"During {year}" if span.precision >= Precision.HALF else date_label(span)
+            found = sections.get(key)
+            bucket = found if found is not None else sections.setdefault(key, [])
+        bucket.append(e)
+    if sections:
+        years.append(_year(year, sections))
     return tuple(years)
+
+
+_NO_SPAN = object()
+"""What no event's date is (an event's date may be None)."""
+
+
+def _year(label: str, sections: dict[str, list[Event]]) -> Year:
+    return Year(label, f"y{label}" if label != "Undated" else "undated", tuple(
+        Section(name, f"y{label}-{i}", tuple(events))
+        for i, (name, events) in enumerate(sections.items())))
 
 
 def paginate(part: Year, limit: int) -> tuple[Year, ...]:

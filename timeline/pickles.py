@@ -8,7 +8,9 @@ cheaper. Measured on generated articles, per article: JSON (the cache's earlier 
 took 0.52 ms to encode and write and 0.30 ms to decode; this takes 0.07 ms to encode and
 0.12 ms to decode, at 7 KB instead of 17 KB.
 
-``loads`` refuses any global but these classes and ``datetime.date`` (the "Restricting
+Equal dates come back as one DateSpan object (``span``).
+
+``loads`` refuses any global but these classes, ``span`` and ``datetime.date`` (the "Restricting
 Globals" recipe of the pickle documentation), so a cache entry can build extraction
 records and nothing else.
 """
@@ -49,14 +51,31 @@ def _precision(member: Precision) -> tuple[Any, ...]:
     return Precision, (int(member),)
 
 
+_span_fields = attrgetter(*(f.name for f in dataclasses.fields(DateSpan)))
+_SPANS: dict[tuple[Any, ...], DateSpan] = {}
+
+
+def span(*fields: Any) -> DateSpan:
+    """The DateSpan of these fields, one object for equal values: 4,000 articles' 29,000
+    events have about 1,200 distinct dates, and sorted events that share their span objects
+    are grouped by the index a run at a time (timeline.pagevalues.group_events)."""
+    found = _SPANS.get(fields)
+    if found is None:
+        if len(_SPANS) >= 65_536:  # a bound for long-lived processes
+            _SPANS.clear()
+        found = _SPANS[fields] = DateSpan(*fields)
+    return found
+
+
 REDUCERS: dict[type, Callable[[Any], tuple[Any, ...]]] = {
-    **{cls: _by_fields(cls) for cls in RECORDS}, Precision: _precision}
+    **{cls: _by_fields(cls) for cls in RECORDS}, Precision: _precision,
+    DateSpan: lambda value: (span, _span_fields(value))}
 """How each of our types is pickled (also registered with multiprocessing's pickler)."""
 
 _TABLE = {**copyreg.dispatch_table, **REDUCERS}
 _ALLOWED: dict[tuple[str, str], Any] = {
     **{(cls.__module__, cls.__qualname__): cls for cls in (*RECORDS, Precision)},
-    ("datetime", "date"): date}
+    ("datetime", "date"): date, (__name__, "span"): span}
 
 
 def dumps(value: Any) -> bytes:
@@ -83,4 +102,4 @@ def loads(data: bytes) -> Any:
     return _Unpickler(io.BytesIO(data)).load()
 
 
-__all__ = ["RECORDS", "REDUCERS", "dumps", "loads"]
+__all__ = ["RECORDS", "REDUCERS", "dumps", "loads", "span"]
