@@ -464,3 +464,21 @@ def test_edits_served_give_what_timeline_build_gives(tmp_path: Path) -> None:
     built = {p.relative_to(tmp_path / "built").as_posix(): p.read_bytes()
              for p in (tmp_path / "built").rglob("*") if p.is_file()}
     assert served == built
+
+
+def test_the_first_build_reports_its_progress_and_rebuilds_do_not(site: Path) -> None:
+    """`timeline serve` shows a bar while its first build extracts every article; a rebuild
+    after an edit extracts one, and draws nothing over the server's messages."""
+    seen: list[tuple[str, int, int]] = []
+    dev = DevServer(load_config(site), report=lambda message: None,
+                    progress=lambda *at: seen.append(at))
+    try:
+        assert dev.rebuild()
+        assert ("extracting", 1, 1) in seen and ("merging", 0, 1) in seen
+        first = len(seen)
+        (site / "content" / "second.md").write_text(ARTICLE.replace("harbour", "ferry"))
+        assert dev.rebuild({"content"})
+        assert dev.timeline is not None and len(dev.timeline.events) == 2
+        assert len(seen) == first
+    finally:
+        dev.close()

@@ -90,7 +90,7 @@ _UNITS = {"extracting": "articles", "writing": "files"}
 class _ProgressBar:
     """A one-line progress bar on an interactive terminal (extracting, merging, writing),
     shown only when the build takes more than about a second, and drawn at most ten times
-    a second."""
+    a second within a stage."""
 
     def __init__(self, delay: float = 1.0) -> None:
         import time
@@ -100,14 +100,15 @@ class _ProgressBar:
         self.delay = delay
         self.shown = False
         self.drawn = 0.0
+        self.stage = ""
 
     def __call__(self, stage: str, done: int, total: int) -> None:
         now = self.clock()
         if not self.shown and now - self.started < self.delay:
             return
-        if self.shown and now - self.drawn < 0.1 and done < total:
+        if self.shown and now - self.drawn < 0.1 and done < total and stage == self.stage:
             return
-        self.shown, self.drawn = True, now
+        self.shown, self.drawn, self.stage = True, now, stage
         width = 30
         filled = width * done // max(total, 1)
         unit = _UNITS.get(stage)
@@ -119,6 +120,7 @@ class _ProgressBar:
         if self.shown:
             sys.stderr.write("\r\033[K")
             sys.stderr.flush()
+            self.shown = False
 
 
 def _cmd_build(args: argparse.Namespace, write: bool) -> int:
@@ -216,9 +218,16 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     from timeline.serve import serve
 
     config = load_config(args.site)
+    bar = _ProgressBar() if sys.stderr.isatty() else None  # for the first build
+
+    def report(message: str) -> None:
+        if bar:
+            bar.clear()
+        print(message, file=sys.stderr, flush=True)
+
     try:
         serve(config, host=args.host, port=args.port, open_browser=args.open, poll=args.poll,
-              report=lambda message: print(message, file=sys.stderr, flush=True))
+              report=report, progress=bar)
     except OSError as exc:  # the port is taken, or the host is not ours
         print(f"error: cannot serve on {args.host}:{args.port}: {exc.strerror or exc}",
               file=sys.stderr)

@@ -36,7 +36,7 @@ from timeline.config import CONFIG_NAME, Config, load_config
 from timeline.documents import EXTENSIONS
 from timeline.errors import BuildFailed, Problem, TimelineError, problem
 from timeline.livereload import LazySite, SiteState, handle, probe_paths
-from timeline.model import Timeline
+from timeline.model import Progress, Timeline
 from timeline.output import write_site
 from timeline.render import plan_site
 from timeline.theme import Theme, load_theme
@@ -131,10 +131,13 @@ class ChangeHandler(FileSystemEventHandler):
 class DevServer:
     """The site in memory, rebuilt by change kind; output/ written behind it."""
 
-    def __init__(self, config: Config, report: Callable[[str], None] | None = None) -> None:
+    def __init__(self, config: Config, report: Callable[[str], None] | None = None,
+                 progress: Progress | None = None) -> None:
         self.config = config
         self.state = SiteState()
         self.report = report or log.info
+        self.progress = progress
+        """Told how the first build goes (it extracts every article; the others, a few)."""
         self.timeline: Timeline | None = None
         self.retry: set[str] = set()
         """The change kinds of failed rebuilds, redone by the next one."""
@@ -219,7 +222,8 @@ class DevServer:
         if kinds != {THEME} or self.timeline is None:
             timeline = build_timeline(self.config, self.cache,
                                       read_documents(self.config, self.memo),
-                                      session=self.session)
+                                      session=self.session,
+                                      progress=self.progress if self.timeline is None else None)
             if any(p.severity == "error" for p in timeline.problems):
                 raise BuildFailed(timeline.problems)
             self.timeline, warnings = timeline, timeline.problems
@@ -377,9 +381,10 @@ def make_handler(state: SiteState) -> type[BaseHTTPRequestHandler]:
 
 def serve(config: Config, host: str = "127.0.0.1", port: int = 8000,
           open_browser: bool = False, poll: bool = False,
-          report: Callable[[str], None] | None = None, delay: float = 0.05) -> None:
+          report: Callable[[str], None] | None = None, delay: float = 0.05,
+          progress: Progress | None = None) -> None:
     """Build, serve on host:port, rebuild on changes, until interrupted (Ctrl-C)."""
-    server = DevServer(config, report)
+    server = DevServer(config, report, progress)
     try:
         httpd = ThreadingHTTPServer((host, port), make_handler(server.state))
     except OSError:
