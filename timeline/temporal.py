@@ -173,21 +173,17 @@ def _sentence_mentions(sentence: Sentence, anchor: date | None, settings: Settin
     return tuple(_link_before(out)), Thread(previous, tuple(mine), quarter, last)
 
 
-_BETWEEN_BEFORE = re.compile(r"(?i:\bbetween\s+)$")
-
-
 def _split_day_lists(candidates: list[Candidate], text: str) -> list[Candidate]:
-    """"met on 3 and 17 May" names two days, "on 3, 10 and 17 June" three, each a happening
-    of its own: every day before the last becomes an expression of its own ("3", with the
-    month, year and weekday of the whole), so that each day dates an event. Two days
-    running ("3 and 4 May") and "between 3 and 17 May" stay one expression, a stretch."""
+    """"met on 3 and 17 May" (or "on May 3 and 17") names two days, "on 3, 10 and 17 June"
+    three, each a happening of its own: every day becomes an expression of its own (with
+    the month, year and weekday of the whole), so that each day dates an event. Days
+    running ("3 and 4 May", "1, 2 and 3 June") and "between 3 and 17 May" stay one
+    expression, a stretch. A day right after another month's name is that month's ("May 3
+    and 17 July")."""
     out: list[Candidate] = []
     todo = list(reversed(candidates))
     while todo:
         c = todo.pop()
-        if c.rule == "mdy" and c.get("d3"):
-            out += _month_first_days(c, text)
-            continue
         month = _MONTH_BEFORE.search(text, max(0, c.start - 16), c.start) if (
             c.rule == "dmy" and c.get("d2") and not c.get("wd")) else None
         split = _after_month(c, month, text) if month is not None else None
@@ -195,35 +191,44 @@ def _split_day_lists(candidates: list[Candidate], text: str) -> list[Candidate]:
             out = [o for o in out if o.end <= split[0].start]  # (the month read alone)
             todo += reversed(split)
             continue
-        sep, listed = c.get("dsep"), c.get("dl")
-        if c.rule != "dmy" or not c.get("d2") or sep.strip().lower() != "and" or (
-                not listed and (_day(c.get("d2")) == _day(c.get("d")) + 1 or
-                                _BETWEEN_BEFORE.search(text, max(0, c.start - 10), c.start))):
+        days = _listed_days(c, text)
+        if not days:
             out.append(c)
             continue
-        days: list[tuple[int, str]] = []  # (offset, day) before the last one
-        at = text.index(listed, c.start, c.end) if listed else c.start
-        for found in _DAY_IN_LIST.finditer(listed):
-            days.append((at + found.start(), found.group()))
-        before_and = text.index(sep, c.start, c.end)
-        days.append((before_and - len(c.get("d")), c.get("d")))
-        numbers = [_day(d) for _, d in [*days, (0, c.get("d2"))]]
-        if listed and all(b == a + 1 for a, b in itertools.pairwise(numbers)):
-            # "on 1, 2 and 3 June": one stretch of days, as "1 to 3 June"
+        plain = dict(c.groups, d2="", dsep="", dl="", d3="", ml="")
+        numbers = [_day(day) for _, day in days]
+        if all(b == a + 1 for a, b in itertools.pairwise(numbers)) or (
+                len(days) == 2 and _BETWEEN_BEFORE.search(text, max(0, c.start - 10),
+                                                          c.start)):
+            # one stretch of days, as "3 to 5 May"
             out.append(Candidate(c.rule, c.start, c.end,
-                                 dict(c.groups, d=days[0][1], dsep=" to ", dl="")))
+                                 dict(plain, d=days[0][1], d2=days[-1][1], dsep=" to ")))
             continue
-        for i, (offset, day) in enumerate(days):
-            groups = dict(c.groups, d=day, d2="", dsep="", dl="", wd=c.get("wd") if i == 0 else "")
-            out.append(Candidate(c.rule, c.start if i == 0 else offset, offset + len(day), groups))
-        out.append(Candidate(c.rule, before_and + len(sep), c.end,
-                             dict(c.groups, d=c.get("d2"), d2="", dsep="", dl="", wd="")))
+        out.append(Candidate(c.rule, c.start, days[0][0] + len(days[0][1]),
+                             dict(plain, d=days[0][1])))
+        for i, (offset, day) in enumerate(days[1:], 1):
+            end = c.end if i == len(days) - 1 else offset + len(day)
+            out.append(Candidate(c.rule, offset, end, dict(plain, d=day, wd="")))
     return out
 
 
+def _listed_days(c: Candidate, text: str) -> list[tuple[int, str]] | None:
+    """(offset, day) of each day of a list joined by "and" ("3, 10 and 17 June", "June 3,
+    10 and 17"); None for any other expression."""
+    if c.rule == "dmy" and c.get("d2") and c.get("dsep").strip().lower() == "and":
+        start, listed = c.start, c.get("dl")
+    elif c.rule == "mdy" and c.get("d3"):
+        start = text.index(c.get("m"), c.start + len(c.get("wd"))) + len(c.get("m"))
+        listed = c.get("ml")
+    else:
+        return None
+    count = 2 + len(_DAY_IN_LIST.findall(listed))
+    return [(m.start(), m.group()) for m in itertools.islice(
+        _DAY_IN_LIST.finditer(text, start, c.end), count)]
+
+
+_BETWEEN_BEFORE = re.compile(r"(?i:\bbetween\s+)$")
 _DAY_IN_LIST = re.compile(r"\d+(?:st|nd|rd|th)?")
-
-
 _MONTH_BEFORE = re.compile(rf"(?<![\w.])(?P<m>{MONTH})(?![a-z])\s+$")
 """A month name just before a day: the day is that month's ("May 3"), not the next one's."""
 
@@ -246,25 +251,6 @@ def _after_month(c: Candidate, month: re.Match[str], text: str) -> list[Candidat
     else:
         groups = dict(c.groups, d=c.get("d2"), d2="", dsep="", dl="", wd="")
     return [alone, Candidate("dmy", rest.start(), c.end, groups)]
-
-
-def _month_first_days(c: Candidate, text: str) -> list[Candidate]:
-    """"May 3 and 17", "June 3, 10 and 17, 2025": one expression per day (the year, when
-    given, is every day's); days running ("May 3 and 4") stay one stretch, as "May 3-4"."""
-    after_month = text.index(c.get("m"), c.start + len(c.get("wd"))) + len(c.get("m"))
-    count = 2 + len(_DAY_IN_LIST.findall(c.get("ml")))
-    days = [(m.start(), m.group()) for m in itertools.islice(
-        _DAY_IN_LIST.finditer(text, after_month, c.end), count)]
-    plain = dict(c.groups, d2="", d3="", ml="")
-    numbers = [_day(day) for _, day in days]
-    if all(b == a + 1 for a, b in itertools.pairwise(numbers)) or (
-            len(days) == 2 and _BETWEEN_BEFORE.search(text, max(0, c.start - 10), c.start)):
-        return [Candidate(c.rule, c.start, c.end, dict(plain, d2=days[-1][1]))]
-    out = [Candidate(c.rule, c.start, days[0][0] + len(days[0][1]), plain)]
-    for i, (offset, day) in enumerate(days[1:], 1):
-        end = c.end if i == len(days) - 1 else offset + len(day)
-        out.append(Candidate(c.rule, offset, end, dict(plain, d=day, wd="")))
-    return out
 
 
 def _day(text: str) -> int:
