@@ -357,6 +357,18 @@ def test_bursts_apart_make_separate_rebuilds() -> None:
     assert calls == [{CONTENT}, {THEME}]
 
 
+def test_cancel_drops_pending_changes_and_ends_the_timer() -> None:
+    calls: list[set[str]] = []
+    debouncer = Debouncer(calls.append, delay=10)
+    debouncer.add(CONTENT)
+    timers = [t for t in threading.enumerate() if isinstance(t, threading.Timer)]
+    assert timers and debouncer.waiting()
+    debouncer.cancel()
+    assert not any(t.is_alive() for t in timers) and not debouncer.waiting()
+    debouncer.flush()
+    assert calls == []
+
+
 def test_new_theme_folder_is_watched(server: DevServer, site: Path) -> None:
     kinds: list[set[str]] = []
     debouncer = Debouncer(kinds.append, delay=10)
@@ -365,6 +377,7 @@ def test_new_theme_folder_is_watched(server: DevServer, site: Path) -> None:
     (site / "themes" / "default").mkdir(parents=True)
     assert server.rebuild({THEME})
     assert set(server._watched) == {site / "content", site / "themes"}
+    debouncer.cancel()  # the new folder's event waits for 10 s: end its thread now
 
 
 def test_ctrl_c_stops_cleanly(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:

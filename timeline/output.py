@@ -17,6 +17,7 @@ import tempfile
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from timeline.errors import OutputError, problem
 from timeline.model import Progress
@@ -156,68 +157,119 @@ def _same_file(target: str, data: bytes) -> FileStat | None:
         return None
 
 
+Staged = tuple[str, str, str | None]
+"""A file waiting in the staging folder: its path there, its place in the output folder,
+and the highest folder of that place not in the output folder yet (None if all are)."""
+
+
+class Stager:
+    """Puts files in a staging folder inside the output folder, skipping those already on
+    disk with the same bytes. The staging folder mirrors the site, so that a folder new to
+    output/ (every event's, in a first build) is moved in whole instead of file by file."""
+
+    def __init__(self, out_dir: Path, staging: str | None = None) -> None:
+        self.out_dir = out_dir
+        self.guard = _Guard(out_dir)
+        self.staging = staging
+        self.made: set[str] = set()
+        """Folders made in the staging tree."""
+
+    def folder(self) -> str:
+        """The staging folder, made on first use."""
+        if self.staging is None:
+            self.out_dir.mkdir(parents=True, exist_ok=True)
+            self.staging = tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=self.out_dir)
+        return self.staging
+
+    def stage(self, rel: str, data: bytes) -> tuple[FileStat, Staged | None]:
+        """The file's stat, and where it waits (None when output/ holds it already)."""
+        target = self.guard.path(rel)
+        missing = self.guard.first_missing(rel)
+        same = _same_file(target, data) if missing is None else None
+        if same is not None:
+            return same, None
+        staging = self.folder()
+        folder = rel.rpartition("/")[0]
+        if folder and folder not in self.made:
+            os.makedirs(os.path.join(staging, folder), exist_ok=True)
+            while folder and folder not in self.made:
+                self.made.add(folder)
+                folder = folder.rpartition("/")[0]
+        tmp = os.path.join(staging, rel)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+            os.fchmod(fd, 0o644)
+            return file_stat(os.fstat(fd)), (tmp, target, missing)
+        finally:
+            os.close(fd)
+
+
+class Helper(Protocol):
+    """Files staged by another process while write_site stages the rest (see
+    timeline.offload)."""
+
+    @property
+    def paths(self) -> Collection[str]:
+        """The files it stages."""
+
+    def start(self, out_dir: Path, staging: str) -> None:
+        """Begin staging ``paths`` into ``staging``."""
+
+    def finish(self) -> list[tuple[str, FileStat, Staged | None]]:
+        """Wait for it: every path with its stat and where it waits; raise what it met."""
+
+    def stop(self) -> None:
+        """Stop it, staged or not (write_site failed)."""
+
+
 def write_site(files: Mapping[str, bytes], out_dir: Path, keep: Collection[str] = (),
-               progress: Progress | None = None) -> WriteReport:
+               progress: Progress | None = None, helper: Helper | None = None
+               ) -> WriteReport:
     """Write changed files (staged, then renamed), then remove our stale files.
 
     Paths in ``keep`` are on disk as this build would write them: they are neither asked
     for nor touched, and stay in the manifest. ``progress`` hears of every 64th file (each
-    rendered when asked for, so this is the build's longest stage)."""
-    guard = _Guard(out_dir)
+    rendered when asked for, so this is the build's longest stage). ``helper`` stages its
+    paths (none in ``keep``) meanwhile, in another process; they are not asked for here."""
     previous = read_manifest(out_dir)
     made_out_dir = not out_dir.exists()
-    staging: Path | None = None
-    staged: list[tuple[str, str, str, str | None]] = []
+    stager = Stager(out_dir)
+    staged: list[tuple[str, Staged]] = []
     stats: dict[str, FileStat] = {}
+    elsewhere: Collection[str] = ()
     try:
-        made: set[str] = set()
-        """Folders made in the staging tree."""
+        if helper is not None and helper.paths:
+            elsewhere = helper.paths
+            helper.start(out_dir, stager.folder())
         todo = sorted(files)
         for i, rel in enumerate(todo):
             if progress is not None and not i % 64:
                 progress("writing", i, len(todo))
-            if rel in keep:
+            if rel in keep or rel in elsewhere:
                 continue
-            target = guard.path(rel)
-            data = files[rel]
-            missing = guard.first_missing(rel)
-            same = _same_file(target, data) if missing is None else None
-            if same is not None:
-                stats[rel] = same
-                continue
-            if staging is None:
-                out_dir.mkdir(parents=True, exist_ok=True)
-                staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out_dir))
-            # The staging folder mirrors the site, so that a folder new to output/ (every
-            # event's, in a first build) is moved in whole instead of file by file.
-            folder = rel.rpartition("/")[0]
-            if folder and folder not in made:
-                os.makedirs(os.path.join(staging, folder), exist_ok=True)
-                while folder and folder not in made:
-                    made.add(folder)
-                    folder = folder.rpartition("/")[0]
-            tmp = os.path.join(staging, rel)
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            try:
-                view = memoryview(data)
-                while view:
-                    view = view[os.write(fd, view):]
-                os.fchmod(fd, 0o644)
-                stats[rel] = file_stat(os.fstat(fd))
-            finally:
-                os.close(fd)
-            staged.append((rel, tmp, target, missing))
+            stats[rel], waiting = stager.stage(rel, files[rel])
+            if waiting is not None:
+                staged.append((rel, waiting))
+        if helper is not None and elsewhere:
+            for rel, found, waiting in helper.finish():
+                stats[rel] = found
+                if waiting is not None:
+                    staged.append((rel, waiting))
         moved: set[str] = set()
-        for _, tmp, target, missing in staged:
+        for _, (tmp, target, missing) in staged:
             if missing is None:
                 os.replace(tmp, target)
             elif missing not in moved:  # a new folder: in with everything staged in it
-                assert staging is not None
-                os.rename(os.path.join(staging, missing), os.path.join(out_dir, missing))
+                os.rename(os.path.join(stager.folder(), missing), os.path.join(out_dir, missing))
                 moved.add(missing)
     except BaseException as exc:
-        if staging is not None:
-            shutil.rmtree(staging, ignore_errors=True)
+        if helper is not None and elsewhere:
+            helper.stop()
+        if stager.staging is not None:
+            shutil.rmtree(stager.staging, ignore_errors=True)
         if made_out_dir:
             _remove_if_empty(out_dir)
         if isinstance(exc, OSError):
@@ -226,9 +278,10 @@ def write_site(files: Mapping[str, bytes], out_dir: Path, keep: Collection[str] 
         raise
     if progress is not None:
         progress("writing", len(files), len(files))
-    if staging is not None:
-        shutil.rmtree(staging, ignore_errors=True)
+    if stager.staging is not None:
+        shutil.rmtree(stager.staging, ignore_errors=True)
     deleted = []
+    guard = stager.guard
     for rel in sorted(previous - set(files)):
         try:
             path = guard.target(rel)
@@ -240,7 +293,7 @@ def write_site(files: Mapping[str, bytes], out_dir: Path, keep: Collection[str] 
             _remove_empty_parents(path.parent, out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     _write_if_changed(out_dir / MANIFEST, manifest_text(sorted(files)))
-    return WriteReport(tuple(rel for rel, _, _, _ in staged), len(files) - len(staged),
+    return WriteReport(tuple(rel for rel, _ in staged), len(files) - len(staged),
                        tuple(deleted), stats)
 
 
@@ -299,5 +352,5 @@ def remove_site(out_dir: Path) -> list[str]:
     return removed
 
 
-__all__ = ["MANIFEST", "FileStat", "WriteReport", "file_stat", "read_manifest", "remove_site",
-           "safe_target", "write_site"]
+__all__ = ["MANIFEST", "FileStat", "Helper", "Staged", "Stager", "WriteReport", "file_stat",
+           "read_manifest", "remove_site", "safe_target", "write_site"]

@@ -37,8 +37,8 @@ WHOLE_SITE = frozenset({"timeline", "events", "years", "key_events"})
 
 
 RENDER_MODULES = ("__init__", "config", "dates", "digest", "errors", "export", "feeds", "ical",
-                  "model", "output", "pagekeys", "pagevalues", "pieces", "render", "theme",
-                  "timelinejs", "urls")
+                  "model", "offload", "output", "pagekeys", "pagevalues", "parallel", "pickles",
+                  "pieces", "render", "theme", "timelinejs", "urls")
 """The modules rendering imports (a test checks the list): the code the pages depend on."""
 
 

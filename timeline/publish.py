@@ -11,9 +11,10 @@ import jinja2
 from timeline import stamp
 from timeline.config import Config
 from timeline.model import Progress, Timeline
+from timeline.offload import helper_for
 from timeline.output import FileStat, WriteReport, write_site
 from timeline.pieces import Record, Reuse
-from timeline.render import RenderedFiles, plan_pages
+from timeline.render import RenderedFiles, event_pages, plan_pages
 from timeline.theme import Theme
 
 TEMPLATES = "templates"
@@ -58,7 +59,9 @@ def _render_and_write(timeline: Timeline, config: Config, theme: Theme, cache_di
         for path in files:
             files[path]
         return files, None, {}
-    written = write_site(files, config.output_dir, kept, progress)
+    pages = event_pages(plan.render)
+    helper = helper_for(pages, [p for p in pages.index if p not in kept] if pages else [])
+    written = write_site(files, config.output_dir, kept, progress, helper)
     stats = {**kept, **written.stats}
     if cache_dir is not None:
         pieces = {p: index for p, index in record.pieces.items() if p in kept}

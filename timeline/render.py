@@ -427,6 +427,28 @@ def plan_pages(timeline: Timeline, config: Config, theme: Theme,
     return SitePlan(_Plan(plan, events, event_index, r, digests, reuse), digests)
 
 
+@dataclass(frozen=True, slots=True)
+class EventPages:
+    """A site's event pages (event.html), one per event, each with its neighbours."""
+
+    renderer: _Renderer
+    events: tuple[Event, ...]
+    """Every event, in timeline order."""
+    index: Mapping[str, int]
+    """Path of an event page -> its event's position in ``events``."""
+
+    def page(self, path: str, event: Event, previous: Event | None, next: Event | None
+             ) -> bytes:
+        """The page at ``path`` of ``event``, between ``previous`` and ``next``."""
+        return self.renderer.page("event.html", path, event=event, previous=previous,
+                                  next=next)
+
+
+def event_pages(render: Mapping[str, Callable[[], bytes]]) -> EventPages | None:
+    """The event pages of a plan's ``render`` mapping (None for another mapping)."""
+    return render.event_pages if isinstance(render, _Plan) else None
+
+
 class _Plan(Mapping[str, Callable[[], bytes]]):
     """Path -> render function, in the order of ``digests``; an event page's function is
     made when asked for (a site has tens of thousands, and the dev server plans again on
@@ -448,12 +470,16 @@ class _Plan(Mapping[str, Callable[[], bytes]]):
             i = self._index[path]  # KeyError: not a path of the site
             events = self._events
             make = functools.partial(
-                self._r.page, "event.html", path, event=events[i],
-                previous=events[i - 1] if i > 0 else None,
-                next=events[i + 1] if i + 1 < len(events) else None)
+                self.event_pages.page, path, events[i], events[i - 1] if i > 0 else None,
+                events[i + 1] if i + 1 < len(events) else None)
         if self._reuse.in_memory:
             return functools.partial(_remembered, self._reuse, path, self._digests[path], make)
         return make
+
+    @functools.cached_property
+    def event_pages(self) -> EventPages:
+        """The site's event pages, which another process may render (timeline.offload)."""
+        return EventPages(self._r, self._events, self._index)
 
     def __contains__(self, path: object) -> bool:
         return path in self._digests
@@ -505,5 +531,5 @@ def render_site(timeline: Timeline, config: Config, theme: Theme,
     return {path: make() for path, make in plan_pages(timeline, config, theme, env).render.items()}
 
 
-__all__ = ["MONTH_ABBR", "RenderedFiles", "SiteFiles", "SitePlan", "event_path", "memo_for",
-           "plan_pages", "plan_site", "render_site", "source_path"]
+__all__ = ["MONTH_ABBR", "EventPages", "RenderedFiles", "SiteFiles", "SitePlan", "event_pages",
+           "event_path", "memo_for", "plan_pages", "plan_site", "render_site", "source_path"]

@@ -103,6 +103,14 @@ class Debouncer:
         with self._lock:
             return bool(self._kinds)
 
+    def cancel(self) -> None:
+        """Drop pending changes, and wait for the timer's thread to end."""
+        with self._lock:
+            timer, self._timer, self._kinds = self._timer, None, set()
+        if timer is not None:
+            timer.cancel()
+            timer.join()
+
     def flush(self) -> None:
         """Run a pending rebuild now (for tests)."""
         with self._lock:

@@ -1,0 +1,139 @@
+"""Event pages rendered and staged by a helper process (timeline.offload): the same bytes
+as when rendered in the build's own process; its failures leave output/ as it was."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from timeline import offload
+from timeline.output import STAGING_PREFIX
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
+            if p.is_file()}
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    """A copy of the example site (its articles and configuration)."""
+    if not (REPO / "content").is_dir():
+        pytest.skip("no example corpus in this checkout")
+    root = tmp_path / "site"
+    shutil.copytree(REPO / "content", root / "content")
+    shutil.copy(REPO / "timeline.toml", root / "timeline.toml")
+    return root
+
+
+BUILD = """
+import os, sys
+from pathlib import Path
+from timeline import offload
+from timeline.build import build, make_cache
+from timeline.config import load_config
+from timeline.errors import TimelineError
+
+site, out, mode = sys.argv[1:]
+offload.MIN_PAGES = 10**9 if mode == "alone" else 1
+started = []
+real = offload.EventPageHelper.start
+
+def start(self, out_dir, staging):
+    started.append(len(self.paths))
+    real(self, out_dir, staging)
+
+offload.EventPageHelper.start = start
+if mode == "dies":
+    offload._helper = lambda *args: os._exit(3)
+config = load_config(Path(site), output_dir=out)
+try:
+    build(config, cache=make_cache(config, use_disk=False))
+except TimelineError as exc:
+    print(type(exc).__name__, exc)
+print("helpers", *started)
+"""
+"""A build in a new process (this one runs other tests' threads, and the helper is used
+only without threads): ``alone`` renders every page itself, other modes use a helper
+from the first page on, and ``dies`` one that exits at once. Prints what it raised and
+how many pages each helper was given."""
+
+
+def _build(site: Path, out: Path, mode: str = "helped") -> list[str]:
+    done = subprocess.run([sys.executable, "-c", BUILD, str(site), str(out), mode],
+                          capture_output=True, text=True, check=True)
+    return done.stdout.splitlines()
+
+
+def test_helper_writes_the_same_site(site: Path) -> None:
+    said = _build(site, site / "helped")
+    events = len([p for p in _files(site / "helped") if p.startswith("events/")])
+    assert said == [f"helpers {events}"] and events > 40
+    assert _build(site, site / "alone", "alone") == ["helpers"]
+    assert _files(site / "helped") == _files(site / "alone")
+
+
+def test_helper_rewrites_only_changed_event_pages(site: Path) -> None:
+    out = site / "output"
+    _build(site, out)
+    page = next(p for p in _files(out) if p.startswith("events/"))
+    (out / page).write_bytes(b"edited by hand")
+    before = {p: os.stat(out / p).st_mtime_ns for p in _files(out)}
+    assert _build(site, out)[-1].startswith("helpers ")
+    after = {p: os.stat(out / p).st_mtime_ns for p in _files(out)}
+    assert (out / page).read_bytes() != b"edited by hand"
+    assert [p for p in after if after[p] != before[p]] == [page]
+
+
+def _breaks(site: Path, mode: str, prepare: Callable[[], None]) -> str:
+    """A first build succeeds; after ``prepare``, the next (in ``mode``) fails and leaves
+    output/ byte for byte as the first left it, with no staging folder. Returns what it
+    raised."""
+    out = site / "output"
+    _build(site, out)
+    before = _files(out)
+    (site / "content" / "late.md").write_text(
+        "---\ntitle: Late\npublished: 2024-05-02\n---\n\n"
+        "The harbour board met on 30 April 2024 to approve the new quay.\n", encoding="utf-8")
+    prepare()
+    said = _build(site, out, mode)
+    assert _files(out) == before
+    assert not [p for p in out.iterdir() if p.name.startswith(STAGING_PREFIX)]
+    assert said[-1].startswith("helpers "), said
+    return "\n".join(said[:-1])
+
+
+def test_a_template_error_in_the_helper_is_reported(site: Path) -> None:
+    def broken_theme() -> None:
+        (site / "themes" / "default").mkdir(parents=True)
+        (site / "themes" / "default" / "event.html").write_text(
+            '{% extends "base.html" %}{% block timeline %}{{ event.nope.deeper }}'
+            "{% endblock %}", encoding="utf-8")
+
+    said = _breaks(site, "helped", broken_theme)
+    assert said.startswith("ThemeError") and "event.html" in said
+
+
+def test_a_helper_that_dies_fails_the_build(site: Path) -> None:
+    said = _breaks(site, "dies", lambda: None)
+    assert said.startswith("OutputError") and "exit code 3" in said
+
+
+def test_no_helper_for_few_pages_or_with_threads(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert offload.helper_for(None, ["events/a/index.html"] * 5000) is None
+    pages = offload.EventPages(None, (), {"events/a/index.html": 0})  # type: ignore[arg-type]
+    assert offload.helper_for(pages, ["events/a/index.html"]) is None
+    monkeypatch.setattr(offload, "MIN_PAGES", 1)
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
+    assert offload.helper_for(pages, ["events/a/index.html"]) is not None
+    monkeypatch.setattr(threading, "active_count", lambda: 2)
+    assert offload.helper_for(pages, ["events/a/index.html"]) is None
