@@ -7,14 +7,17 @@ import os
 import shutil
 import subprocess
 import sys
-import threading
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from timeline import offload
+from timeline.build import build_timeline, make_cache
+from timeline.config import load_config
 from timeline.output import STAGING_PREFIX
+from timeline.render import event_pages, plan_pages
+from timeline.theme import load_theme
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -36,7 +39,7 @@ def site(tmp_path: Path) -> Path:
 
 
 BUILD = """
-import os, sys
+import os, signal, sys
 from pathlib import Path
 from timeline import offload
 from timeline.build import build, make_cache
@@ -48,13 +51,41 @@ offload.MIN_PAGES = 10**9 if mode == "alone" else 1
 started = []
 real = offload.EventPageHelper.start
 
+helpers = []
+
 def start(self, out_dir, staging):
     started.append(len(self.paths))
+    helpers.append(self)
     real(self, out_dir, staging)
 
 offload.EventPageHelper.start = start
-if mode == "dies":
-    offload._helper = lambda *args: os._exit(3)
+if mode == "shared":  # the helper is sent two chunks of 4, and this process does the rest
+    offload.CHUNK = 4
+    sends = []
+    timeline_pages = offload.EventPages.timeline_pages
+
+    def counted(self, events):
+        sends.append(1)
+        if len(sends) == 2:
+            helpers[0]._enough.set()
+        return timeline_pages(self, events)
+
+    offload.EventPages.timeline_pages = counted
+    take_back = offload.EventPageHelper.take_back
+
+    def taken(self):
+        back = take_back(self)
+        print("taken back", len(back))
+        return back
+
+    offload.EventPageHelper.take_back = taken
+if mode == "killed":
+    def start(self, out_dir, staging):
+        started.append(len(self.paths))
+        real(self, out_dir, staging)
+        os.kill(self._process.pid, signal.SIGKILL)
+
+    offload.EventPageHelper.start = start
 config = load_config(Path(site), output_dir=out)
 try:
     build(config, cache=make_cache(config, use_disk=False))
@@ -64,7 +95,8 @@ print("helpers", *started)
 """
 """A build in a new process (this one runs other tests' threads, and the helper is used
 only without threads): ``alone`` renders every page itself, other modes use a helper
-from the first page on, and ``dies`` one that exits at once. Prints what it raised and
+from the first page on, ``shared`` one that is sent only 8 of them (this process
+stages the others), and ``killed`` one that is killed at once. Prints what it raised and
 how many pages each helper was given."""
 
 
@@ -80,6 +112,9 @@ def test_helper_writes_the_same_site(site: Path) -> None:
     assert said == [f"helpers {events}"] and events > 40
     assert _build(site, site / "alone", "alone") == ["helpers"]
     assert _files(site / "helped") == _files(site / "alone")
+    assert _build(site, site / "shared", "shared") == [f"taken back {events - 8}",
+                                                       f"helpers {events}"]
+    assert _files(site / "shared") == _files(site / "alone")
 
 
 def test_helper_rewrites_only_changed_event_pages(site: Path) -> None:
@@ -123,17 +158,27 @@ def test_a_template_error_in_the_helper_is_reported(site: Path) -> None:
     assert said.startswith("ThemeError") and "event.html" in said
 
 
-def test_a_helper_that_dies_fails_the_build(site: Path) -> None:
-    said = _breaks(site, "dies", lambda: None)
-    assert said.startswith("OutputError") and "exit code 3" in said
+def test_a_killed_helper_fails_the_build(site: Path) -> None:
+    said = _breaks(site, "killed", lambda: None)
+    assert said.startswith("OutputError") and "exit code -9" in said
 
 
-def test_no_helper_for_few_pages_or_with_threads(monkeypatch: pytest.MonkeyPatch) -> None:
-    assert offload.helper_for(None, ["events/a/index.html"] * 5000) is None
-    pages = offload.EventPages(None, (), {"events/a/index.html": 0})  # type: ignore[arg-type]
-    assert offload.helper_for(pages, ["events/a/index.html"]) is None
-    monkeypatch.setattr(offload, "MIN_PAGES", 1)
-    monkeypatch.setattr(threading, "active_count", lambda: 1)
-    assert offload.helper_for(pages, ["events/a/index.html"]) is not None
-    monkeypatch.setattr(threading, "active_count", lambda: 2)
-    assert offload.helper_for(pages, ["events/a/index.html"]) is None
+def test_no_helper_for_few_pages_or_for_pages_showing_more(site: Path) -> None:
+    """Below MIN_PAGES, and for an event.html that shows the whole site or event cards
+    (which the helper cannot render from the events alone), pages are rendered here."""
+    config = load_config(site)
+    pages = event_pages(plan_pages(build_timeline(config, make_cache(config, False)), config,
+                                   load_theme(config)).render)
+    assert pages is not None and pages.portable()
+    paths = list(pages.index)
+    assert offload.helper_for(pages, paths, config) is None  # 54 pages, below MIN_PAGES
+    assert offload.helper_for(pages, paths * 50, config) is not None
+    for body in ("{{ timeline.events|length }}", "{{ event_card(event) }}",
+                 "{% for e in events %}{% endfor %}"):
+        theme = site / "themes" / "default"
+        theme.mkdir(parents=True, exist_ok=True)
+        (theme / "_date.html").write_text(body, encoding="utf-8")  # event.html includes it
+        theme_pages = event_pages(plan_pages(build_timeline(config, make_cache(config, False)),
+                                             config, load_theme(config)).render)
+        assert theme_pages is not None and not theme_pages.portable(), body
+        assert offload.helper_for(theme_pages, paths * 50, config) is None

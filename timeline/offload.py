@@ -2,35 +2,42 @@
 
 A first build of 4,000 articles renders and writes about 29,000 event pages, one per event:
 about 4 s on one core, while the other core waits (extraction is over). So when there are
-many, a forked helper renders and stages them while this process does every other page.
+many, a helper process renders and stages them while this process does every other page.
 
-The helper inherits the renderer (the theme, the site's values) by the fork, but is sent
-the events themselves, pickled a chunk at a time by a thread: reading the parent's event
-objects would write their reference counts and so copy their memory pages into the child.
-Its files wait in the same staging folder as the others, and are moved into output/ with
-them, after both processes are done (see timeline.output.write_site), so a failure on
-either side still leaves output/ as it was.
+The helper is a new Python process running this module. It is not forked: once the
+build holds its timeline, a forked child shares hundreds of megabytes of pages with it, and
+every page either side then writes, if only a reference count, is copied (a fork measured
+560 MB at 4,000 articles instead of 323). It is sent the configuration and the documents,
+loads the theme itself, then gets the events a chunk at a time from a thread. It can render
+only pages that need nothing more (see EventPages.portable), as the default theme's.
 
-Only on Linux, when no other thread runs (fork is unsafe then); elsewhere the pages are
-rendered in this process, as below MIN_PAGES.
+Its files wait in the same staging folder as the others and move into output/ with them,
+after both processes are done (see timeline.output.write_site), so that a failure on
+either side leaves output/ as it was.
 """
 
 from __future__ import annotations
 
 import contextlib
-import fcntl
-import gc
-import multiprocessing
-import multiprocessing.connection
+import os
+import subprocess
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 from timeline import parallel  # noqa: F401 - registers the pickling of events
+from timeline.config import Config
 from timeline.errors import OutputError, TimelineError, problem
 from timeline.output import FileStat, Staged, Stager
-from timeline.render import EventPages
+from timeline.render import EventPages, standalone_event_pages
+from timeline.theme import load_theme
+
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None  # type: ignore[assignment]
 
 MIN_PAGES = 2000
 """Fewer event pages to write than this are rendered in this process: starting the helper
@@ -42,64 +49,98 @@ CHUNK = 256
 _PIPE_BYTES = 1 << 20
 """The pipe's buffer (Linux's default limit for it), so a chunk goes in one write."""
 
-Result = list[tuple[str, FileStat, Staged | None]]
+Found = tuple[int, int, int, str | None]
+"""What the helper found of one page, compactly (tens of thousands travel back): the
+size, mtime and inode of its file, and None when output/ already held it, "" when it
+waits in the staging folder, or the highest folder of its place that is not in output/
+yet (see timeline.output.Staged)."""
 
 
-def helper_for(pages: EventPages | None, paths: Sequence[str]) -> EventPageHelper | None:
-    """A helper for the event pages at ``paths``, or None when it would not pay or not be
-    safe (too few pages, no fork, other threads running)."""
-    if (pages is None or len(paths) < MIN_PAGES or sys.platform != "linux"
-            or "fork" not in multiprocessing.get_all_start_methods()
-            or threading.active_count() != 1):
-        return None
-    return EventPageHelper(pages, paths)
+def helper_for(pages: EventPages | None, paths: Sequence[str], config: Config
+               ) -> EventPageHelper | None:
+    """A helper for the event pages at ``paths``, or None when it would not pay (too few
+    pages) or could not render them (see EventPages.portable)."""
+    if pages is None or len(paths) < MIN_PAGES or os.name != "posix" or not pages.portable():
+        return None  # (its pipes are plain file descriptors: POSIX only)
+    return EventPageHelper(pages, paths, config)
 
 
 class EventPageHelper:
-    """Event pages rendered and staged by a forked process (timeline.output.Helper)."""
+    """Event pages rendered and staged by another process (timeline.output.Helper)."""
 
-    def __init__(self, pages: EventPages, paths: Sequence[str]) -> None:
+    def __init__(self, pages: EventPages, paths: Sequence[str], config: Config) -> None:
         self.pages = pages
+        self.config = config
         self.order = sorted(paths, key=pages.index.__getitem__)
         self.paths = frozenset(paths)
-        self._process: multiprocessing.process.BaseProcess | None = None
+        self._process: subprocess.Popen[bytes] | None = None
         self._sender: threading.Thread | None = None
-        self._jobs: multiprocessing.connection.Connection | None = None
-        self._results: multiprocessing.connection.Connection | None = None
+        self._jobs: Connection | None = None
+        self._results: Connection | None = None
+        self._out_dir: str | None = None
+        self._staging: str | None = None
+        self._enough = threading.Event()
+        """Set when this process has done its own pages and takes back the rest."""
+        self._sent = 0
+        """How many of ``order`` were sent."""
 
     def start(self, out_dir: Path, staging: str) -> None:
-        context = multiprocessing.get_context("fork")
-        jobs_in, jobs_out = context.Pipe(duplex=False)
-        results_in, results_out = context.Pipe(duplex=False)
+        self._out_dir, self._staging = os.fspath(out_dir), staging
+        # A new interpreter running this module, not multiprocessing's "spawn": that one
+        # imports the caller's main script again, which a script calling build() without
+        # an ``if __name__ == "__main__"`` guard does not survive.
+        jobs_in, jobs_out = os.pipe()
+        results_in, results_out = os.pipe()
         with contextlib.suppress(OSError, AttributeError):  # smaller: only more writes
-            fcntl.fcntl(jobs_out.fileno(), fcntl.F_SETPIPE_SZ, _PIPE_BYTES)
-        self._process = context.Process(
-            target=_helper, args=(jobs_in, results_out, self.pages, out_dir, staging),
-            name="timeline-event-pages", daemon=True)
-        self._process.start()
-        jobs_in.close()
-        results_out.close()
-        self._jobs, self._results = jobs_out, results_in
-        self._sender = threading.Thread(target=self._send, name="timeline-send", daemon=True)
+            fcntl.fcntl(jobs_out, fcntl.F_SETPIPE_SZ, _PIPE_BYTES)  # Linux
+        home = str(Path(__file__).resolve().parent.parent)  # this very timeline package
+        path = os.environ.get("PYTHONPATH")
+        try:
+            self._process = subprocess.Popen(
+                [sys.executable, "-m", "timeline.offload", str(jobs_in), str(results_out)],
+                pass_fds=(jobs_in, results_out), stdin=subprocess.DEVNULL,
+                env={**os.environ, "PYTHONPATH": home + (os.pathsep + path if path else "")})
+        finally:
+            os.close(jobs_in)
+            os.close(results_out)
+        self._jobs = Connection(jobs_out, readable=False)
+        self._results = Connection(results_in, writable=False)
+        self._sender = threading.Thread(target=self._send, name="timeline-send", daemon=True,
+                                        args=(out_dir, staging))
         self._sender.start()
 
-    def _send(self) -> None:
-        """Send the events a chunk at a time, each with its neighbours, then None."""
+    def _send(self, out_dir: Path, staging: str) -> None:
+        """Send what the helper needs, then the events a chunk at a time, each with its
+        neighbours, then None."""
         assert self._jobs is not None
         events, index = self.pages.events, self.pages.index
         try:
+            self._jobs.send((self.config, self.pages.documents(), out_dir, staging))
             for start in range(0, len(self.order), CHUNK):
+                if self._enough.is_set():
+                    break
                 chunk = self.order[start:start + CHUNK]
                 at = [index[path] for path in chunk]
                 low, high = max(0, at[0] - 1), min(len(events), at[-1] + 2)
-                self._jobs.send((chunk, at, low, len(events), events[low:high]))
+                shown = events[low:high]
+                self._jobs.send((chunk, at, low, len(events), shown,
+                                 self.pages.timeline_pages(shown)))
+                self._sent += len(chunk)
             self._jobs.send(None)
         except OSError:  # the helper is gone: finish() says why
             pass
         finally:
             self._jobs.close()
 
-    def finish(self) -> Result:
+    def take_back(self) -> list[str]:
+        # The pages not yet sent (the pipe holds a chunk or two ahead of the helper): so
+        # neither process waits long for the other, however fast each one is.
+        self._enough.set()
+        if self._sender is not None:
+            self._sender.join()
+        return self.order[self._sent:]
+
+    def finish(self) -> list[tuple[str, FileStat, Staged | None]]:
         assert self._results is not None and self._process is not None
         try:
             outcome = self._results.recv()
@@ -110,41 +151,52 @@ class EventPageHelper:
         self._join()
         if outcome is None:
             raise OutputError([problem(None, None, "the process writing event pages stopped "
-                                       f"(exit code {self._process.exitcode})")])
+                                       f"(exit code {self._process.returncode})")])
         if outcome[0] == "error":
             _, kind, problems = outcome
             raise kind(problems)
-        result: Result = outcome[1]
-        return result
+        return list(self._expand(outcome[1]))
+
+    def _expand(self, found: list[Found]) -> Iterator[tuple[str, FileStat, Staged | None]]:
+        """Each page, in the order sent, with its stat and where it waits (see Found)."""
+        assert self._staging is not None and self._out_dir is not None
+        for path, (size, mtime, inode, missing) in zip(self.order[:self._sent], found,
+                                                       strict=True):
+            staged = None if missing is None else (
+                os.path.join(self._staging, path), os.path.join(self._out_dir, path),
+                missing or None)
+            yield path, (size, mtime, inode), staged
 
     def stop(self) -> None:
-        if self._process is not None and self._process.is_alive():
-            self._process.terminate()
+        if self._process is not None and self._process.poll() is None:
+            self._process.kill()
         self._join()
+        if self._results is not None:
+            self._results.close()
 
     def _join(self) -> None:
         if self._process is not None:
-            self._process.join()
+            self._process.wait()
         if self._sender is not None:  # its writes fail once the helper is gone
             self._sender.join()
 
 
-def _helper(jobs: multiprocessing.connection.Connection,
-            results: multiprocessing.connection.Connection, pages: EventPages, out_dir: Path,
-            staging: str) -> None:
+def _helper(jobs: Connection, results: Connection) -> None:
     """The helper process: render and stage every page it is sent, then send back each
     page's stat and place in the staging folder (or the problems met)."""
-    gc.enable()  # only its own objects: the parent's were frozen before the fork
-    stager = Stager(out_dir, staging)
-    done: Result = []
+    done: list[Found] = []
     try:
+        config, documents, out_dir, staging = jobs.recv()
+        pages = standalone_event_pages(config, load_theme(config), documents)
+        stager = Stager(out_dir, staging)
         while (message := jobs.recv()) is not None:
-            chunk, at, low, total, events = message
+            chunk, at, low, total, events, placed = message
+            pages.place(placed)
             for path, i in zip(chunk, at, strict=True):
                 page = pages.page(path, events[i - low], events[i - low - 1] if i > 0 else None,
                                   events[i - low + 1] if i + 1 < total else None)
                 found, waiting = stager.stage(path, page)
-                done.append((path, found, waiting))
+                done.append((*found, None if waiting is None else waiting[2] or ""))
         results.send(("done", done))
     except TimelineError as exc:
         results.send(("error", type(exc), list(exc.problems)))
@@ -153,3 +205,8 @@ def _helper(jobs: multiprocessing.connection.Connection,
                       [problem(None, None, f"cannot write the event pages: {exc}")]))
     finally:
         results.close()
+
+
+if __name__ == "__main__":
+    _helper(Connection(int(sys.argv[1]), writable=False),
+            Connection(int(sys.argv[2]), readable=False))

@@ -218,8 +218,12 @@ class Helper(Protocol):
     def start(self, out_dir: Path, staging: str) -> None:
         """Begin staging ``paths`` into ``staging``."""
 
+    def take_back(self) -> list[str]:
+        """Stop giving it paths: those it was not given yet, which the caller stages."""
+
     def finish(self) -> list[tuple[str, FileStat, Staged | None]]:
-        """Wait for it: every path with its stat and where it waits; raise what it met."""
+        """Wait for it: every path it staged, with its stat and where it waits; raise what
+        it met."""
 
     def stop(self) -> None:
         """Stop it, staged or not (write_site failed)."""
@@ -233,7 +237,8 @@ def write_site(files: Mapping[str, bytes], out_dir: Path, keep: Collection[str] 
     Paths in ``keep`` are on disk as this build would write them: they are neither asked
     for nor touched, and stay in the manifest. ``progress`` hears of every 64th file (each
     rendered when asked for, so this is the build's longest stage). ``helper`` stages its
-    paths (none in ``keep``) meanwhile, in another process; they are not asked for here."""
+    paths (none in ``keep``) meanwhile, in another process; once this one is done with the
+    others, it stages those the helper has not begun."""
     previous = read_manifest(out_dir)
     made_out_dir = not out_dir.exists()
     stager = Stager(out_dir)
@@ -254,6 +259,10 @@ def write_site(files: Mapping[str, bytes], out_dir: Path, keep: Collection[str] 
             if waiting is not None:
                 staged.append((rel, waiting))
         if helper is not None and elsewhere:
+            for rel in helper.take_back():
+                stats[rel], waiting = stager.stage(rel, files[rel])
+                if waiting is not None:
+                    staged.append((rel, waiting))
             for rel, found, waiting in helper.finish():
                 stats[rel] = found
                 if waiting is not None:

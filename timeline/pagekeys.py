@@ -17,7 +17,7 @@ from __future__ import annotations
 import functools
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -98,9 +98,26 @@ def _closure(env: jinja2.Environment, name: str) -> list[jinja2.nodes.Template] 
 
 def uses_whole_site(env: jinja2.Environment, name: str) -> bool:
     """Whether a template, or one it extends or includes, uses a whole-site variable."""
+    return uses_any(env, name, WHOLE_SITE)
+
+
+def uses_any(env: jinja2.Environment, name: str, variables: Collection[str]) -> bool:
+    """Whether a template, or one it extends or includes, uses one of ``variables`` (True
+    when that cannot be told)."""
     closure = _closure(env, name)
-    return closure is None or any(jinja2.meta.find_undeclared_variables(ast) & WHOLE_SITE
-                                  for ast in closure)
+    return closure is None or any(not jinja2.meta.find_undeclared_variables(ast).isdisjoint(
+        variables) for ast in closure)
+
+
+def names_attribute(env: jinja2.Environment, name: str, attribute: str) -> bool:
+    """Whether a template, or one it extends or includes, may read ``attribute`` of some
+    value: as ``x.attribute``, or as a string anywhere (``x["attribute"]``, ``attr()``).
+    True when that cannot be told."""
+    closure = _closure(env, name)
+    return closure is None or any(
+        (isinstance(node, jinja2.nodes.Getattr) and node.attr == attribute)
+        or (isinstance(node, jinja2.nodes.Const) and node.value == attribute)
+        for ast in closure for node in ast.find_all((jinja2.nodes.Getattr, jinja2.nodes.Const)))
 
 
 def prints_cards_as_they_are(env: jinja2.Environment, name: str) -> bool:

@@ -60,7 +60,8 @@ def _render_and_write(timeline: Timeline, config: Config, theme: Theme, cache_di
             files[path]
         return files, None, {}
     pages = event_pages(plan.render)
-    helper = helper_for(pages, [p for p in pages.index if p not in kept] if pages else [])
+    helper = helper_for(pages, [p for p in pages.index if p not in kept] if pages else [],
+                        config)
     written = write_site(files, config.output_dir, kept, progress, helper)
     stats = {**kept, **written.stats}
     if cache_dir is not None:

@@ -7,12 +7,13 @@ inputs did not change, and copy the unchanged pieces of the others (timeline.pie
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import itertools
 import secrets
 import weakref
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,11 +32,14 @@ from timeline.feeds import feed_updated, timeline_to_sitemap, write_atom
 from timeline.ical import stamp_of, write_ics
 from timeline.model import Citation, Document, Event, Sentence, Timeline
 from timeline.pagekeys import (
+    WHOLE_SITE,
     SiteKeys,
     event_keys,
+    names_attribute,
     page_digest,
     prints_cards_as_they_are,
     site_keys,
+    uses_any,
     uses_whole_site,
 )
 from timeline.pagevalues import (
@@ -443,6 +447,39 @@ class EventPages:
         return self.renderer.page("event.html", path, event=event, previous=previous,
                                   next=next)
 
+    def portable(self) -> bool:
+        """Whether the pages can be rendered elsewhere from their events, their timeline
+        pages and the documents alone (standalone_event_pages): event.html (and what it
+        extends and includes) shows neither the whole site nor event cards."""
+        return not uses_any(self.renderer.env, "event.html", WHOLE_SITE | {"event_card"})
+
+    def documents(self) -> tuple[Document, ...]:
+        """The documents the pages may show: without their text unless event.html (or what
+        it extends and includes) may read it."""
+        documents = self.renderer.timeline.documents
+        if names_attribute(self.renderer.env, "event.html", "body"):
+            return documents
+        return tuple(dataclasses.replace(doc, body="") for doc in documents)
+
+    def timeline_pages(self, events: Iterable[Event]) -> dict[str, str]:
+        """Event id -> the page whose timeline shows it, for these events."""
+        return {e.id: self.renderer.timeline_page(e) for e in events}
+
+    def place(self, timeline_pages: Mapping[str, str]) -> None:
+        """Note which pages show these events (from timeline_pages)."""
+        self.renderer.placed.update(timeline_pages)
+
+
+def standalone_event_pages(config: Config, theme: Theme, documents: tuple[Document, ...]
+                           ) -> EventPages:
+    """Event pages rendered away from the build (see EventPages.portable and
+    timeline.offload): ``place`` their timeline pages before rendering them."""
+    env = theme.environment()
+    env.auto_reload = False
+    timeline = Timeline(documents=documents, events=(), extractions={})
+    keys = SiteKeys("", "", "", {}, {}, {}, {})  # for cards, which such pages do not show
+    return EventPages(_Renderer(timeline, config, theme, env, Reuse(), keys), (), {})
+
 
 def event_pages(render: Mapping[str, Callable[[], bytes]]) -> EventPages | None:
     """The event pages of a plan's ``render`` mapping (None for another mapping)."""
@@ -532,4 +569,5 @@ def render_site(timeline: Timeline, config: Config, theme: Theme,
 
 
 __all__ = ["MONTH_ABBR", "EventPages", "RenderedFiles", "SiteFiles", "SitePlan", "event_pages",
-           "event_path", "memo_for", "plan_pages", "plan_site", "render_site", "source_path"]
+           "event_path", "memo_for", "plan_pages", "plan_site", "render_site", "source_path",
+           "standalone_event_pages"]
