@@ -79,6 +79,8 @@ if mode == "shared":  # the helper is sent two chunks of 4, and this process doe
         return back
 
     offload.EventPageHelper.take_back = taken
+if mode == "no python":  # the helper cannot start: this process renders every page
+    sys.executable = os.path.join(os.path.dirname(out), "no-such-python")
 if mode == "killed":
     def start(self, out_dir, staging):
         started.append(len(self.paths))
@@ -96,7 +98,8 @@ print("helpers", *started)
 """A build in a new process (this one runs other tests' threads, and the helper is used
 only without threads): ``alone`` renders every page itself, other modes use a helper
 from the first page on, ``shared`` one that is sent only 8 of them (this process
-stages the others), and ``killed`` one that is killed at once. Prints what it raised and
+stages the others), ``no python`` one that cannot start, and ``killed`` one that is
+killed at once. Prints what it raised and
 how many pages each helper was given."""
 
 
@@ -115,6 +118,8 @@ def test_helper_writes_the_same_site(site: Path) -> None:
     assert _build(site, site / "shared", "shared") == [f"taken back {events - 8}",
                                                        f"helpers {events}"]
     assert _files(site / "shared") == _files(site / "alone")
+    assert _build(site, site / "fallback", "no python") == [f"helpers {events}"]
+    assert _files(site / "fallback") == _files(site / "alone")
 
 
 def test_helper_rewrites_only_changed_event_pages(site: Path) -> None:

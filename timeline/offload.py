@@ -60,8 +60,10 @@ def helper_for(pages: EventPages | None, paths: Sequence[str], config: Config
                ) -> EventPageHelper | None:
     """A helper for the event pages at ``paths``, or None when it would not pay (too few
     pages) or could not render them (see EventPages.portable)."""
-    if pages is None or len(paths) < MIN_PAGES or os.name != "posix" or not pages.portable():
-        return None  # (its pipes are plain file descriptors: POSIX only)
+    if (pages is None or len(paths) < MIN_PAGES or os.name != "posix"
+            or getattr(sys, "frozen", False) or not pages.portable()):
+        return None  # (its pipes are plain file descriptors: POSIX only; a frozen
+        # application's executable does not run `-m timeline.offload`)
     return EventPageHelper(pages, paths, config)
 
 

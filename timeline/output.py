@@ -247,8 +247,13 @@ def write_site(files: Mapping[str, bytes], out_dir: Path, keep: Collection[str] 
     elsewhere: Collection[str] = ()
     try:
         if helper is not None and helper.paths:
-            elsewhere = helper.paths
-            helper.start(out_dir, stager.folder())
+            staging = stager.folder()
+            try:
+                helper.start(out_dir, staging)
+                elsewhere = helper.paths
+            except OSError as exc:  # no second process: every page is made here
+                log.warning("cannot start a helper process (%s): writing every page in this "
+                            "one", exc)
         todo = sorted(files)
         for i, rel in enumerate(todo):
             if progress is not None and not i % 64:
