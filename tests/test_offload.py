@@ -48,6 +48,7 @@ from timeline.errors import TimelineError
 
 site, out, mode = sys.argv[1:]
 offload.MIN_PAGES = 10**9 if mode == "alone" else 1
+jobs = 1 if mode == "one job" else 2
 started = []
 real = offload.EventPageHelper.start
 
@@ -90,14 +91,14 @@ if mode == "killed":
     offload.EventPageHelper.start = start
 config = load_config(Path(site), output_dir=out)
 try:
-    build(config, cache=make_cache(config, use_disk=False))
+    build(config, cache=make_cache(config, use_disk=False), jobs=jobs)
 except TimelineError as exc:
     print(type(exc).__name__, exc)
 print("helpers", *started)
 """
 """A build in a new process (this one runs other tests' threads, and the helper is used
 only without threads): ``alone`` renders every page itself, other modes use a helper
-from the first page on, ``shared`` one that is sent only 8 of them (this process
+from the first page on (but not with ``one job``, as ``--jobs 1``), ``shared`` one that is sent only 8 of them (this process
 stages the others), ``no python`` one that cannot start, and ``killed`` one that is
 killed at once. Prints what it raised and
 how many pages each helper was given."""
@@ -114,6 +115,7 @@ def test_helper_writes_the_same_site(site: Path) -> None:
     events = len([p for p in _files(site / "helped") if p.startswith("events/")])
     assert said == [f"helpers {events}"] and events > 40
     assert _build(site, site / "alone", "alone") == ["helpers"]
+    assert _build(site, site / "one", "one job") == ["helpers"]  # --jobs 1: one process
     assert _files(site / "helped") == _files(site / "alone")
     assert _build(site, site / "shared", "shared") == [f"taken back {events - 8}",
                                                        f"helpers {events}"]

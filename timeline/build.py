@@ -379,7 +379,7 @@ def _build(config: Config, cache: ExtractionCache | None, strict: bool, write: b
         raise BuildFailed(timeline.problems)
     files, written, stats = render_and_write(timeline, config, theme,
                                              cache.directory if write else None, write,
-                                             progress)
+                                             progress, jobs)
     if digest is not None and cache.directory is not None:
         merged = sum(1 for e in timeline.events if len({c.document for c in e.citations}) > 1)
         stamp.store(cache.directory, config.output_dir,

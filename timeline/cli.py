@@ -40,7 +40,8 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--config", type=Path, help="config file (default SITE_DIR/timeline.toml)")
         p.add_argument("-q", "--quiet", action="store_true", help="print only problems")
         p.add_argument("-j", "--jobs", type=_positive, default=None, metavar="N",
-                       help="extract on N processes (default: every core)")
+                       help="use N processes: extraction on N, event pages written by a "
+                       "second one when N > 1 (default: every core)")
     build.add_argument("-o", "--output", type=Path, help="output folder (default output/)")
     build.add_argument("--site-url", help="public URL of the site, for absolute links")
 
