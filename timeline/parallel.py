@@ -57,6 +57,16 @@ def _register_reducers() -> None:
 _register_reducers()
 
 
+def _start_worker() -> None:
+    """Workers collect their own garbage whatever this process does (a build turns the
+    collector off here), but never walk what they inherited by the fork: the documents
+    and the modules, which stay alive anyway. Walking them made every worker's full
+    collections slow (4.8 s instead of 4.4 s of CPU for 4,000 articles) and wrote the
+    header of every inherited object, copying memory pages the fork had shared."""
+    gc.freeze()
+    gc.enable()
+
+
 def _run_chunk(extract: Extract, docs: Sequence[Document]) -> list[Extraction]:
     return [extract(doc) for doc in docs]
 
@@ -86,9 +96,8 @@ def extract_many(docs: Sequence[Document], extract: Extract, jobs: int | None = 
     size = max(4, min(64, total // (jobs * 8) or 1))
     chunks = [docs[i:i + size] for i in range(0, len(docs), size)]
     context = multiprocessing.get_context(method)
-    # Workers collect garbage whatever this process does (a build turns it off here).
     with cf.ProcessPoolExecutor(max_workers=min(jobs, len(chunks)), mp_context=context,
-                                initializer=gc.enable) as pool:
+                                initializer=_start_worker) as pool:
         futures = {pool.submit(functools.partial(_run_chunk, extract), chunk): chunk
                    for chunk in chunks}
         for future in cf.as_completed(futures):
