@@ -19,6 +19,7 @@ either side leaves output/ as it was.
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import subprocess
 import sys
@@ -191,6 +192,7 @@ def _helper(jobs: Connection, results: Connection) -> None:
         config, documents, out_dir, staging = jobs.recv()
         pages = standalone_event_pages(config, load_theme(config), documents)
         stager = Stager(out_dir, staging)
+        gc.freeze()  # the documents and the theme stay: collections need not walk them
         while (message := jobs.recv()) is not None:
             chunk, at, low, total, events, placed = message
             pages.place(placed)
