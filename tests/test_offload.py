@@ -96,12 +96,11 @@ except TimelineError as exc:
     print(type(exc).__name__, exc)
 print("helpers", *started)
 """
-"""A build in a new process (this one runs other tests' threads, and the helper is used
-only without threads): ``alone`` renders every page itself, other modes use a helper
-from the first page on (but not with ``one job``, as ``--jobs 1``), ``shared`` one that is sent only 8 of them (this process
-stages the others), ``no python`` one that cannot start, and ``killed`` one that is
-killed at once. Prints what it raised and
-how many pages each helper was given."""
+"""A build in a new process, which keeps what it patches to itself: ``alone`` renders
+every page itself, other modes use a helper from the first page on (but not ``one job``,
+as ``--jobs 1``): ``shared`` one that is sent only 8 of them (this process stages the
+others), ``no python`` one that cannot start, ``killed`` one that is killed at once.
+Prints what it raised and how many pages each helper was given."""
 
 
 def _build(site: Path, out: Path, mode: str = "helped") -> list[str]:

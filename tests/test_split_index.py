@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from markupsafe import escape
 
 from timeline.build import build
 from timeline.config import load_config
@@ -201,3 +202,41 @@ def test_paginate_cuts_sections_across_pages() -> None:
         ["2019"], ["2019", "March 2019"], ["March 2019"], ["March 2019"]]
     assert {(p.label, p.anchor) for p in pages} == {("2019", "y2019")}
     assert paginate(part, 7) == (part,) and paginate(part, 0) == (part,)
+
+
+def _search_entries(out: Path) -> list[list[str]]:
+    """The entries of search.js: ``timelineSearch([...]);`` around a JSON array."""
+    text = (out / "search.js").read_text(encoding="utf-8")
+    assert text.startswith("timelineSearch([") and text.endswith("]);\n")
+    entries: list[list[str]] = json.loads(text[len("timelineSearch("):-len(");\n")])
+    return entries
+
+
+def test_a_split_index_searches_every_event(tmp_path: Path) -> None:
+    """search.js holds every event once, in timeline order, with its title, date, sources
+    and names, and the page it links to is that event's; the split index offers the search,
+    an index that shows every event does not."""
+    site = _example(tmp_path / "site")
+    build(load_config(site, index_limit=5))
+    out = site / "output"
+    events = json.loads((out / "events.json").read_text())["events"]
+    entries = _search_entries(out)
+    assert [e[0] for e in entries] == [e["title"] for e in events]
+    assert len({e[2] for e in entries}) == len(events)
+    for entry, event in zip(entries, events, strict=True):
+        title, when, href, sources, names = entry
+        page = (out / href).read_text(encoding="utf-8")
+        assert href == f"events/{event['id']}/index.html"
+        assert f"<h1>{escape(title)}</h1>" in page and str(escape(when)) in page
+        assert sources == " · ".join(sorted({s["source"] or s["document"]
+                                              for s in event["sources"]}))
+        assert names == ", ".join(event["actors"])
+    index = (out / "index.html").read_text()
+    assert '<form class="site-search" role="search" data-index="search.js"' in index
+    year_page = next((out / "years").glob("*/index.html")).read_text()
+    assert "site-search" not in year_page
+
+    whole = _example(tmp_path / "whole")
+    build(load_config(whole))
+    assert not (whole / "output" / "search.js").exists()
+    assert "site-search" not in (whole / "output" / "index.html").read_text()

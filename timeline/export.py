@@ -12,6 +12,7 @@ from timeline import __version__
 from timeline.dates import iso_bounds, span_label
 from timeline.model import DateSpan, Document, Event, Timeline
 from timeline.pieces import Composer
+from timeline.urls import event_path, file_link
 
 SCHEMA_VERSION = 1
 T = TypeVar("T")
@@ -92,6 +93,24 @@ def write_json(timeline: Timeline, title: str, compose: Composer,
     """events.json into ``compose``, one piece per event (the bytes of dumps())."""
     compose_json(compose, _timeline_json(timeline, title, key))
     compose.text("\n")
+
+
+SEARCH_PATH = "search.js"
+"""Every event in a few words, for the search of a split index (see write_search)."""
+
+
+def write_search(events: Sequence[Event], outlets: Callable[[Event], list[str]],
+                 compose: Composer, key: Callable[[Event], str]) -> None:
+    """search.js into ``compose``: ``timelineSearch([...]);`` with one entry per event, in
+    timeline order: its title, date, page (relative to the site's root), sources and
+    names. A script rather than JSON, so that a page opened from disk (``file://``), which
+    may not fetch files, can load it with a <script> element."""
+    compose.text("timelineSearch([\n")
+    compose.pieces(events, key, lambda e: json.dumps(
+        [e.title, span_label(e.date) if e.date is not None else "undated",
+         file_link(event_path(e)), " · ".join(outlets(e)), ", ".join(e.actors)],
+        ensure_ascii=False, separators=(",", ":")), separator=",\n")
+    compose.text("\n]);\n")
 
 
 def compose_json(compose: Composer, value: Any, pad: str = "") -> None:

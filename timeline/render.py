@@ -27,7 +27,7 @@ from timeline.config import Config
 from timeline.dates import MONTH_ABBR
 from timeline.digest import digest, plain
 from timeline.errors import ThemeError, problem
-from timeline.export import salience, write_json
+from timeline.export import SEARCH_PATH, salience, write_json, write_search
 from timeline.feeds import feed_updated, timeline_to_sitemap, write_atom
 from timeline.ical import stamp_of, write_ics
 from timeline.model import Citation, Document, Event, Sentence, Timeline
@@ -418,6 +418,9 @@ def plan_pages(timeline: Timeline, config: Config, theme: Theme,
         "events.ics", functools.partial(write_ics, timeline, config), stamp_of(timeline)))
     add("feed.xml", everything, lambda: r.composite(
         "feed.xml", functools.partial(write_atom, timeline, config), feed_updated(timeline)))
+    if split:  # the index shows no event: a search over all of them (index.html)
+        add(SEARCH_PATH, everything, lambda: r.composite(
+            SEARCH_PATH, functools.partial(write_search, events, r.outlets)))
     if config.site_url:  # a sitemap must list absolute URLs
         add("sitemap.xml", page_digest(keys, False, "sitemap.xml", [e.id for e in events],
                                        [d.id for d in timeline.documents], r.parts),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import json
+import re
 import shutil
 import threading
 from collections.abc import Iterator
@@ -370,6 +371,47 @@ def test_a_split_index_and_its_year_pages(page: Any, tmp_path: Path) -> None:
                 found[url] = [v["id"] for v in _axe(page)["violations"]]
         assert found == {url: [] for url in found}
         assert page.console_errors == [] and page.failed_requests == []
+
+
+def test_the_search_of_a_split_index(page: Any, tmp_path: Path) -> None:
+    """A split index opened from disk searches every event: search.js is loaded on the first
+    search, a word of one title finds that event, whatever its year, and its link leads to
+    its page; too many matches are cut at 50; axe finds nothing with results shown."""
+    out = _example_split(tmp_path, 5)
+    text = (out / "search.js").read_text(encoding="utf-8")
+    entries = json.loads(text[len("timelineSearch("):-len(");\n")])
+    haystacks = [" ".join([e[0], e[1], e[3], e[4]]).lower() for e in entries]
+    unique = next((w, e) for e in entries for w in re.findall(r"[a-z]{7,}", e[0].lower())
+                  if sum(w in h for h in haystacks) == 1)
+    word, entry = unique
+    page.goto((out / "index.html").as_uri(), wait_until="load")
+    search = page.get_by_label("Search all")
+    status = page.locator("form.site-search .status")
+    results = page.locator("form.site-search .search-results a")
+    search.fill(word)
+    page.wait_for_function("document.querySelectorAll('.search-results a').length > 0")
+    assert results.count() == 1 and results.first.inner_text() == entry[0]
+    assert status.inner_text() == "1 event matches."
+    search.fill("zzz-nothing-matches")
+    assert results.count() == 0 and status.inner_text() == "No event matches."
+    search.fill("")
+    assert results.count() == 0 and status.inner_text() == ""
+    search.fill("e")  # in nearly every entry
+    many = sum("e" in h for h in haystacks)
+    assert many > 50 and results.count() == 50
+    assert status.inner_text().startswith(f"The first 50 of {many} events")
+    search.fill(word)
+    results.first.click()
+    page.wait_for_load_state("load")
+    assert page.url == (out / entry[2]).as_uri()
+    assert page.locator("h1").inner_text() == entry[0]
+    assert page.console_errors == [] and page.failed_requests == []
+    if AXE.is_file():  # over http: axe reads the style sheets, which file:// forbids
+        with _http(out) as base:
+            page.goto(base, wait_until="networkidle")
+            page.get_by_label("Search all").fill(word)
+            page.wait_for_function("document.querySelectorAll('.search-results a').length > 0")
+            assert [v["id"] for v in _axe(page)["violations"]] == []
 
 
 def test_numbered_pages_of_a_long_month(page: Any, tmp_path: Path) -> None:

@@ -101,3 +101,60 @@
   });
   apply();
 }());
+
+// The search of a split index (the index lists years; each year is a page of its own):
+// every event's title, date, sources and names come from search.js, loaded with a script
+// element on the first search (a page opened from disk may not fetch files).
+(function () {
+  "use strict";
+  var form = document.querySelector("form.site-search");
+  if (!form) { return; }
+  var input = form.querySelector("input");
+  var status = form.querySelector(".status");
+  var list = form.querySelector(".search-results");
+  var root = form.getAttribute("data-root") || "";
+  var LIMIT = 50;
+  var entries = null;
+  var loading = false;
+  window.timelineSearch = function (data) {
+    entries = data.map(function (e) {
+      return { title: e[0], when: e[1], href: e[2], text: (e[0] + " " + e[1] + " " + e[3] + " " + e[4]).toLowerCase() };
+    });
+    run();
+  };
+  function load() {
+    if (loading) { return; }
+    loading = true;
+    var script = document.createElement("script");
+    script.src = form.getAttribute("data-index");
+    script.onerror = function () { status.textContent = "The search index (search.js) could not be loaded."; };
+    document.head.appendChild(script);
+  }
+  function run() {
+    var words = input.value.trim().toLowerCase().split(/\s+/).filter(Boolean);
+    list.textContent = "";
+    if (!words.length) { status.textContent = ""; return; }
+    if (!entries) { status.textContent = "Loading the search index..."; load(); return; }
+    var found = entries.filter(function (e) {
+      return words.every(function (w) { return e.text.indexOf(w) >= 0; });
+    });
+    found.slice(0, LIMIT).forEach(function (e) {
+      var li = document.createElement("li");
+      var when = document.createElement("span");
+      when.className = "when";
+      when.textContent = e.when + ": ";
+      var a = document.createElement("a");
+      a.href = root + e.href;
+      a.textContent = e.title;
+      li.appendChild(when);
+      li.appendChild(a);
+      list.appendChild(li);
+    });
+    status.textContent = found.length === 0 ? "No event matches."
+      : found.length > LIMIT ? "The first " + LIMIT + " of " + found.length + " events that match: add words to narrow the search."
+      : found.length + (found.length === 1 ? " event matches." : " events match.");
+  }
+  input.addEventListener("input", run);
+  form.addEventListener("submit", function (ev) { ev.preventDefault(); run(); });
+  form.hidden = false;
+}());
