@@ -67,3 +67,34 @@ def test_installed_wheel_builds_a_site_outside_the_repository(
     assert events["version"] == 1 and events["events"], "the sample article gave no event"
     version = _run(bin_dir / "timeline", "--version", cwd=tmp_path)
     assert version.stdout.startswith("timeline ")
+
+    # The event-page helper (python -m timeline.offload) from the installed package, on
+    # the sample's pages, and with no folder put before the standard library.
+    helped = _run(bin_dir / "python", "-c", HELPED, site, site / "helped", cwd=tmp_path)
+    assert helped.returncode == 0, helped.stderr
+    assert helped.stdout.split() == ["no-path", "helpers", str(len(events["events"]))]
+    assert (site / "helped" / "events.json").read_bytes() == \
+        (site / "output" / "events.json").read_bytes()
+
+
+HELPED = """
+import sys
+from pathlib import Path
+from timeline import offload
+from timeline.build import build, make_cache
+from timeline.config import load_config
+
+print("no-path" if "PYTHONPATH" not in offload._environment() else "path")
+offload.MIN_PAGES = 1
+given = []
+start = offload.EventPageHelper.start
+
+def counted(self, out_dir, staging):
+    given.append(len(self.paths))
+    start(self, out_dir, staging)
+
+offload.EventPageHelper.start = counted
+config = load_config(Path(sys.argv[1]), output_dir=sys.argv[2])
+build(config, cache=make_cache(config, use_disk=False), jobs=2)
+print("helpers", *given)
+"""

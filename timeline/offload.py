@@ -21,8 +21,10 @@ from __future__ import annotations
 import contextlib
 import gc
 import os
+import site
 import subprocess
 import sys
+import sysconfig
 import threading
 from collections.abc import Iterator, Sequence
 from multiprocessing.connection import Connection
@@ -96,13 +98,10 @@ class EventPageHelper:
         results_in, results_out = os.pipe()
         with contextlib.suppress(OSError, AttributeError):  # smaller: only more writes
             fcntl.fcntl(jobs_out, fcntl.F_SETPIPE_SZ, _PIPE_BYTES)  # Linux
-        home = str(Path(__file__).resolve().parent.parent)  # this very timeline package
-        path = os.environ.get("PYTHONPATH")
         try:
             self._process = subprocess.Popen(
                 [sys.executable, "-m", "timeline.offload", str(jobs_in), str(results_out)],
-                pass_fds=(jobs_in, results_out), stdin=subprocess.DEVNULL,
-                env={**os.environ, "PYTHONPATH": home + (os.pathsep + path if path else "")})
+                pass_fds=(jobs_in, results_out), stdin=subprocess.DEVNULL, env=_environment())
         finally:
             os.close(jobs_in)
             os.close(results_out)
@@ -182,6 +181,22 @@ class EventPageHelper:
             self._process.wait()
         if self._sender is not None:  # its writes fail once the helper is gone
             self._sender.join()
+
+
+def _environment() -> dict[str, str]:
+    """The helper's environment: this one, with the folder holding this very timeline
+    package first on its path when that is not where the interpreter looks anyway (a
+    source checkout, a folder put on sys.path). An installed package's folder is not
+    added: it would come before the standard library."""
+    home = Path(__file__).resolve().parent.parent
+    paths = sysconfig.get_paths()
+    installed = {Path(p).resolve() for p in (*site.getsitepackages(), paths["purelib"],
+                                             paths["platlib"])}
+    env = dict(os.environ)
+    if home not in installed:
+        found = env.get("PYTHONPATH")
+        env["PYTHONPATH"] = str(home) + (os.pathsep + found if found else "")
+    return env
 
 
 def _helper(jobs: Connection, results: Connection) -> None:
