@@ -90,8 +90,13 @@ if mode == "killed":
 
     offload.EventPageHelper.start = start
 config = load_config(Path(site), output_dir=out)
+seen = []
 try:
-    build(config, cache=make_cache(config, use_disk=False), jobs=jobs)
+    build(config, cache=make_cache(config, use_disk=False), jobs=jobs,
+          progress=lambda stage, done, total: seen.append((done, total)) if stage == "writing"
+          else None)
+    rising = all(a[0] <= b[0] for a, b in zip(seen, seen[1:]))
+    print("progress", "rising to", seen[-1][0], "of", seen[-1][1] if rising else seen)
 except TimelineError as exc:
     print(type(exc).__name__, exc)
 print("helpers", *started)
@@ -104,9 +109,12 @@ Prints what it raised and how many pages each helper was given."""
 
 
 def _build(site: Path, out: Path, mode: str = "helped") -> list[str]:
+    """What the build printed, less the progress line when it rose to every file."""
     done = subprocess.run([sys.executable, "-c", BUILD, str(site), str(out), mode],
                           capture_output=True, text=True, check=True)
-    return done.stdout.splitlines()
+    files = len(_files(out)) - 1  # the manifest is not counted
+    return [line for line in done.stdout.splitlines()
+            if line != f"progress rising to {files} of {files}"]
 
 
 def test_helper_writes_the_same_site(site: Path) -> None:

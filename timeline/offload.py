@@ -134,6 +134,10 @@ class EventPageHelper:
         finally:
             self._jobs.close()
 
+    @property
+    def given(self) -> int:
+        return self._sent
+
     def take_back(self) -> list[str]:
         # The pages not yet sent (the pipe holds a chunk or two ahead of the helper): so
         # neither process waits long for the other, however fast each one is.

@@ -218,6 +218,10 @@ class Helper(Protocol):
     def start(self, out_dir: Path, staging: str) -> None:
         """Begin staging ``paths`` into ``staging``."""
 
+    @property
+    def given(self) -> int:
+        """How many of its paths it was given so far."""
+
     def take_back(self) -> list[str]:
         """Stop giving it paths: those it was not given yet, which the caller stages."""
 
@@ -235,7 +239,7 @@ def write_site(files: Mapping[str, bytes], out_dir: Path, keep: Collection[str] 
     """Write changed files (staged, then renamed), then remove our stale files.
 
     Paths in ``keep`` are on disk as this build would write them: they are neither asked
-    for nor touched, and stay in the manifest. ``progress`` hears of every 64th file (each
+    for nor touched, and stay in the manifest. ``progress`` hears of every file (each
     rendered when asked for, so this is the build's longest stage). ``helper`` stages its
     paths (none in ``keep``) meanwhile, in another process; once this one is done with the
     others, it stages those the helper has not begun."""
@@ -255,20 +259,29 @@ def write_site(files: Mapping[str, bytes], out_dir: Path, keep: Collection[str] 
                 log.warning("cannot start a helper process (%s): writing every page in this "
                             "one", exc)
         todo = sorted(files)
-        for i, rel in enumerate(todo):
-            if progress is not None and not i % 64:
-                progress("writing", i, len(todo))
-            if rel in keep or rel in elsewhere:
+        working = helper if helper is not None and elsewhere else None
+        own = 0
+        """Files taken here so far (the helper's count as it is given them)."""
+        for rel in todo:
+            if rel in elsewhere:
+                continue
+            if progress is not None:
+                progress("writing", own + (working.given if working else 0), len(todo))
+            own += 1
+            if rel in keep:
                 continue
             stats[rel], waiting = stager.stage(rel, files[rel])
             if waiting is not None:
                 staged.append((rel, waiting))
-        if helper is not None and elsewhere:
-            for rel in helper.take_back():
+        if working is not None:
+            for rel in working.take_back():
+                if progress is not None:
+                    progress("writing", own + working.given, len(todo))
+                own += 1
                 stats[rel], waiting = stager.stage(rel, files[rel])
                 if waiting is not None:
                     staged.append((rel, waiting))
-            for rel, found, waiting in helper.finish():
+            for rel, found, waiting in working.finish():
                 stats[rel] = found
                 if waiting is not None:
                     staged.append((rel, waiting))
