@@ -47,6 +47,8 @@ from timeline.config import load_config
 from timeline.errors import TimelineError
 
 site, out, mode = sys.argv[1:]
+on_disk = mode.startswith("disk ")  # with the site's cache, and so the last build's record
+mode = mode.removeprefix("disk ")
 offload.MIN_PAGES = 10**9 if mode == "alone" else 1
 jobs = 1 if mode == "one job" else 2
 started = []
@@ -92,7 +94,7 @@ if mode == "killed":
 config = load_config(Path(site), output_dir=out)
 seen = []
 try:
-    build(config, cache=make_cache(config, use_disk=False), jobs=jobs,
+    build(config, cache=make_cache(config, use_disk=on_disk), jobs=jobs,
           progress=lambda stage, done, total: seen.append((done, total)) if stage == "writing"
           else None)
     rising = all(a[0] <= b[0] for a, b in zip(seen, seen[1:]))
@@ -141,6 +143,29 @@ def test_helper_rewrites_only_changed_event_pages(site: Path) -> None:
     after = {p: os.stat(out / p).st_mtime_ns for p in _files(out)}
     assert (out / page).read_bytes() != b"edited by hand"
     assert [p for p in after if after[p] != before[p]] == [page]
+
+
+def test_after_an_edit_the_helper_gets_the_changed_pages_only(site: Path) -> None:
+    """With the cache, an edit sends the helper only the event pages it changed, which need
+    not be neighbours; the site is the one the same edit gives without a helper."""
+    alone = site.parent / "alone"
+    shutil.copytree(site, alone)
+    said = {}
+    for root, mode in ((site, "disk helped"), (alone, "disk alone")):
+        _build(root, root / "output", mode)
+        article = sorted((root / "content").rglob("*.md"))[3]
+        text = article.read_text(encoding="utf-8")
+        article.write_text(text.replace("\n\n", "\n\nThe harbour board met on 30 April "
+                                        "2024 to approve the new quay.\n\n", 1),
+                           encoding="utf-8")
+        said[mode] = _build(root, root / "output", mode)
+    helped = said["disk helped"]
+    assert len(helped) == 1 and helped[0].startswith("helpers ")
+    given = int(helped[0].split()[1])
+    events = len([p for p in _files(site / "output") if p.startswith("events/")])
+    assert 0 < given < events / 2, (given, events)
+    assert said["disk alone"] == ["helpers"]
+    assert _files(site / "output") == _files(alone / "output")
 
 
 def _breaks(site: Path, mode: str, prepare: Callable[[], None]) -> str:

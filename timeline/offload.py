@@ -102,6 +102,10 @@ class EventPageHelper:
             self._process = subprocess.Popen(
                 [sys.executable, "-m", "timeline.offload", str(jobs_in), str(results_out)],
                 pass_fds=(jobs_in, results_out), stdin=subprocess.DEVNULL, env=_environment())
+        except BaseException:
+            os.close(jobs_out)
+            os.close(results_in)
+            raise
         finally:
             os.close(jobs_in)
             os.close(results_out)
@@ -123,10 +127,12 @@ class EventPageHelper:
                     break
                 chunk = self.order[start:start + CHUNK]
                 at = [index[path] for path in chunk]
-                low, high = max(0, at[0] - 1), min(len(events), at[-1] + 2)
-                shown = events[low:high]
-                self._jobs.send((chunk, at, low, len(events), shown,
-                                 self.pages.timeline_pages(shown)))
+                # each page's event and its neighbours (a chunk's pages need not be
+                # neighbours: unchanged pages are left out)
+                shown = {j: events[j] for i in at for j in (i - 1, i, i + 1)
+                         if 0 <= j < len(events)}
+                self._jobs.send((chunk, at, shown,
+                                 self.pages.timeline_pages(shown.values())))
                 self._sent += len(chunk)
             self._jobs.send(None)
         except OSError:  # the helper is gone: finish() says why
@@ -213,11 +219,10 @@ def _helper(jobs: Connection, results: Connection) -> None:
         stager = Stager(out_dir, staging)
         gc.freeze()  # the documents and the theme stay: collections need not walk them
         while (message := jobs.recv()) is not None:
-            chunk, at, low, total, events, placed = message
+            chunk, at, events, placed = message
             pages.place(placed)
             for path, i in zip(chunk, at, strict=True):
-                page = pages.page(path, events[i - low], events[i - low - 1] if i > 0 else None,
-                                  events[i - low + 1] if i + 1 < total else None)
+                page = pages.page(path, events[i], events.get(i - 1), events.get(i + 1))
                 found, waiting = stager.stage(path, page)
                 done.append((*found, None if waiting is None else waiting[2] or ""))
         results.send(("done", done))

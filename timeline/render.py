@@ -469,7 +469,9 @@ class EventPages:
         return {e.id: self.renderer.timeline_page(e) for e in events}
 
     def place(self, timeline_pages: Mapping[str, str]) -> None:
-        """Note which pages show these events (from timeline_pages)."""
+        """Note which pages show the events about to be rendered (from timeline_pages),
+        forgetting the others."""
+        self.renderer.placed.clear()
         self.renderer.placed.update(timeline_pages)
 
 
