@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 
-from timeline import stamp
+from timeline import pickles, stamp
 from timeline.cache import ExtractionCache, entry_key, write_entry
 from timeline.config import Config
 from timeline.documents import EXTENSIONS, MAX_BYTES, discover, read_document
@@ -237,20 +237,23 @@ def extract_all(docs: list[Document], config: Config, cache: ExtractionCache,
                             directory=cache.directory, fingerprint=cache.fingerprint)
     found = {doc.id: hit for doc in docs if (hit := cache.lookup(doc)) is not None}
     missing = [doc for doc in docs if doc.id not in found]
-    fresh = extract_many(missing, run, jobs, progress)
+    pickled = extract_many(missing, run, jobs, progress)
+    fresh = {doc.id: pickles.loads(pickled.pop(doc.id)) for doc in missing}
     for doc in missing:
         cache.remember(doc, fresh[doc.id])
     return {doc.id: found.get(doc.id) or fresh[doc.id] for doc in docs}
 
 
 def extract_and_store(doc: Document, settings: Settings, directory: Path | None,
-                      fingerprint: str) -> Extraction:
-    """extract(), and the result written to the cache folder (in the worker that made it,
-    so that encoding and writing run on every core too)."""
-    result = extract(doc, settings)
+                      fingerprint: str) -> bytes:
+    """extract(), pickled as the cache keeps it (timeline.pickles) and written to the
+    cache folder, in the worker that made it (so that encoding and writing run on every
+    core too). Returns those bytes, which the parent decodes: a result pickled once, not
+    once for the cache and again to travel back."""
+    data = pickles.dumps(extract(doc, settings))
     if directory is not None:
-        write_entry(directory, entry_key(doc, fingerprint), result)
-    return result
+        write_entry(directory, entry_key(doc, fingerprint), data)
+    return data
 
 
 @dataclass(slots=True)

@@ -25,9 +25,10 @@ def entry_key(doc: Document, fingerprint: str) -> str:
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:32]
 
 
-def write_entry(directory: Path, key: str, result: Extraction) -> None:
-    """Write one cache entry atomically (best effort: a failure is logged, not raised).
-    Safe to call from worker processes: each entry is its own file, renamed into place."""
+def write_entry(directory: Path, key: str, data: bytes) -> None:
+    """Write one cache entry (an Extraction as pickles.dumps() gives it) atomically (best
+    effort: a failure is logged, not raised). Safe to call from worker processes: each
+    entry is its own file, renamed into place."""
     try:
         directory.mkdir(parents=True, exist_ok=True)
         tag = directory / "CACHEDIR.TAG"
@@ -36,7 +37,7 @@ def write_entry(directory: Path, key: str, result: Extraction) -> None:
                            "# timeline's extraction cache; safe to delete.\n")
         fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=ENTRY_SUFFIX)
         with os.fdopen(fd, "wb") as handle:
-            handle.write(pickles.dumps(result))
+            handle.write(data)
         os.replace(tmp, directory / f"{key}{ENTRY_SUFFIX}")
     except OSError as exc:
         log.warning("could not write the extraction cache: %s", exc)

@@ -16,11 +16,14 @@ import sys
 import threading
 from collections.abc import Callable, Sequence
 from multiprocessing.reduction import ForkingPickler
+from typing import TypeVar
 
-from timeline.model import Document, Extraction, Progress
+from timeline.model import Document, Progress
 from timeline.pickles import REDUCERS
 
-Extract = Callable[[Document], Extraction]
+T = TypeVar("T")
+Extract = Callable[[Document], T]
+"""What is done to each document: its extraction, or that extraction already pickled."""
 
 MIN_PARALLEL = 48
 """Fewer documents than this are extracted in this process."""
@@ -67,18 +70,18 @@ def _start_worker() -> None:
     gc.enable()
 
 
-def _run_chunk(extract: Extract, docs: Sequence[Document]) -> list[Extraction]:
+def _run_chunk(extract: Extract[T], docs: Sequence[Document]) -> list[T]:
     return [extract(doc) for doc in docs]
 
 
-def extract_many(docs: Sequence[Document], extract: Extract, jobs: int | None = None,
-                 progress: Progress | None = None) -> dict[str, Extraction]:
+def extract_many(docs: Sequence[Document], extract: Extract[T], jobs: int | None = None,
+                 progress: Progress | None = None) -> dict[str, T]:
     """Every document's extraction by id, on ``jobs`` processes (default: every core).
 
     ``extract`` must be picklable (a module-level function or a partial of one)."""
     jobs = default_jobs() if jobs is None else max(1, jobs)
     total = len(docs)
-    out: dict[str, Extraction] = {}
+    out: dict[str, T] = {}
     if jobs == 1 or total < MIN_PARALLEL:
         for i, doc in enumerate(docs, 1):
             out[doc.id] = extract(doc)
