@@ -3,6 +3,7 @@ failed rebuilds, change kinds and debouncing."""
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import threading
@@ -54,6 +55,25 @@ def server(site: Path) -> Iterator[DevServer]:
     assert dev.rebuild()
     yield dev
     dev.close()
+
+
+def test_the_collector_waits_for_the_writer(site: Path) -> None:
+    """A rebuild keeps the garbage collector off until the writer starts (after the pages
+    reloaded), and a failed one, which gives the writer nothing, turns it on at once."""
+    assert gc.isenabled()
+    dev = DevServer(load_config(site), report=lambda message: None)
+    try:
+        assert dev.rebuild()
+        assert not gc.isenabled(), "a collection could delay the reload"
+        assert dev.wait_written()
+        assert gc.isenabled()
+        (site / "content" / "broken.md").write_text("---\ntitle: [unclosed\n---\nText.\n",
+                                                      encoding="utf-8")
+        assert not dev.rebuild({CONTENT})
+        assert gc.isenabled()
+    finally:
+        dev.close()
+    assert gc.isenabled()
 
 
 def test_pages_come_from_memory_with_the_reload_script(server: DevServer) -> None:

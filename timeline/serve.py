@@ -155,6 +155,9 @@ class DevServer:
         self._pending: tuple[int, LazySite, ExtractionCache, dict[str, str] | None] | None = None
         self._ids_lock = threading.Lock()
         self._frozen = False
+        self._collecting = gc.isenabled()
+        """Whether the garbage collector ran when the server started (rebuilds stop it)."""
+        self._rebuilding = False
         self._start_over()
         self._wake = threading.Condition()
         self._writing = False
@@ -179,32 +182,48 @@ class DevServer:
         self.state.begin()
         # A full collection walks every object (a second at 4,000 articles' extractions);
         # none runs while the reload waits, and those of the first build are frozen below.
-        collecting = gc.isenabled()
+        # Nor does the one the rebuild's own garbage calls for (20 to 80 ms): the writer
+        # lets the collector run again when it starts, once the pages have reloaded.
         gc.disable()
+        with self._wake:
+            self._rebuilding = True
         try:
-            site, warnings = self._make_site(kinds)
-        except TimelineError as exc:
-            return self._failed(kinds, exc.problems)
-        except Exception as exc:  # our bug: say so, and keep serving
-            log.exception("rebuild failed")
-            return self._failed(kinds, [problem(None, None, f"internal error: {exc!r}; this "
-                                                "is a bug in timeline, please report it")])
+            try:
+                site, warnings = self._make_site(kinds)
+            except TimelineError as exc:
+                return self._failed(kinds, exc.problems)
+            except Exception as exc:  # our bug: say so, and keep serving
+                log.exception("rebuild failed")
+                return self._failed(kinds, [problem(
+                    None, None, f"internal error: {exc!r}; this is a bug in timeline, "
+                    "please report it")])
+            finally:
+                self._sync_watches()
+            self.retry = set()
+            self.state.publish(site)
+            self._submit(site)
+            if not self._frozen:
+                gc.freeze()  # the documents and extractions stay: collections skip them
+                self._frozen = True
         finally:
-            self._sync_watches()
-            if collecting:
-                gc.enable()
-        self.retry = set()
-        self.state.publish(site)
-        self._submit(site)
-        if not self._frozen:
-            gc.freeze()  # the documents and extractions stay; later collections skip them
-            self._frozen = True
+            with self._wake:
+                self._rebuilding = False
+                writer_resumes = self._pending is not None
+            if not writer_resumes:
+                self._resume_collecting()
         for p in warnings:
             self.report(str(p))
         assert self.timeline is not None
         self.report(f"rebuilt ({', '.join(sorted(kinds))}): {len(self.timeline.events)} events "
                     f"from {len(self.timeline.documents)} documents")
         return True
+
+    def _resume_collecting(self) -> None:
+        """Let the garbage collector run again (if it ran when the server started), unless
+        a rebuild is under way."""
+        with self._wake:
+            if self._collecting and not self._rebuilding:
+                gc.enable()
 
     def _failed(self, kinds: set[str], problems: Iterable[Problem]) -> bool:
         self.retry |= kinds
@@ -260,6 +279,7 @@ class DevServer:
                                        WRITE_AFTER):
                     self._writing = False
                     continue  # a newer site came meanwhile
+            self._resume_collecting()
             try:
                 if self._write(generation, site):
                     self._store_ids(generation, cache, registry)
@@ -355,6 +375,7 @@ class DevServer:
             self._wake.notify_all()
         self._writer.join(timeout)
         self._store_ids(self._generation, self.cache, self.session.registry)
+        self._resume_collecting()
         if self._frozen:
             gc.unfreeze()
             self._frozen = False
