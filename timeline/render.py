@@ -382,23 +382,23 @@ def plan_pages(timeline: Timeline, config: Config, theme: Theme,
     # server keeps the last ones and hashes again only the pages where those changed.
     context = (keys.salt, keys.docs, keys.everything if whole else "")
     known = reuse.event_pages if reuse.in_memory and reuse.event_context == context else {}
-    remembered: dict[str, tuple[tuple[str, ...], str]] = {}
+    # (Comprehensions and zips rather than one loop: the dev server runs this for every
+    # event on every edit.)
     own = [keys.events[e.id] for e in events]
-    last = len(events) - 1
-    event_index: dict[str, int] = {}
-    for i, event in enumerate(events):
-        path = event_path(event)
-        # (and on the page that shows it in the timeline, which its link back names)
-        inputs = (own[i], own[i - 1] if i > 0 else "", own[i + 1] if i < last else "",
-                  r.timeline_page(event))
-        found = known.get(path)
-        if found is not None and found[0] == inputs:
-            inputs_digest = found[1]
-        else:
-            inputs_digest = page_digest(keys, whole, path, list(inputs))
-        remembered[path] = (inputs, inputs_digest)
-        digests[path] = inputs_digest
-        event_index[path] = i
+    paths = [event_path(e) for e in events]
+    # Each page's inputs: its event, its neighbours, and the page that shows it in the
+    # timeline (which its link back names).
+    n = len(events)
+    inputs: list[tuple[str, ...]] = list(zip(
+        own, ["", *own][:n], [*own[1:], ""][:n],
+        [r.timeline_page(e) for e in events], strict=True))
+    event_digests = [
+        found[1] if (found := known.get(path)) is not None and found[0] == given
+        else page_digest(keys, whole, path, list(given))
+        for path, given in zip(paths, inputs, strict=True)]
+    remembered = dict(zip(paths, zip(inputs, event_digests, strict=True), strict=True))
+    digests.update(zip(paths, event_digests, strict=True))
+    event_index = dict(zip(paths, range(n), strict=True))
     if reuse.in_memory:
         reuse.event_pages, reuse.event_context = remembered, context
     whole = r.whole_site("source.html")
