@@ -100,15 +100,16 @@ SEARCH_PATH = "search.js"
 
 
 def write_search(events: Sequence[Event], outlets: Callable[[Event], list[str]],
-                 compose: Composer, key: Callable[[Event], str]) -> None:
+                 label: Callable[[DateSpan | None], str], compose: Composer,
+                 key: Callable[[Event], str]) -> None:
     """search.js into ``compose``: ``timelineSearch([...]);`` with one entry per event, in
-    timeline order: its title, date, page (relative to the site's root), sources and
-    names. A script rather than JSON, so that a page opened from disk (``file://``), which
-    may not fetch files, can load it with a <script> element."""
+    timeline order: its title, date (as ``label`` shows it), page (relative to the site's
+    root), sources and names. A script rather than JSON, so that a page opened from disk
+    (``file://``), which may not fetch files, can load it with a <script> element."""
     compose.text("timelineSearch([\n")
     compose.pieces(events, key, lambda e: json.dumps(
-        [e.title, span_label(e.date) if e.date is not None else "undated",
-         file_link(event_path(e)), " · ".join(outlets(e)), ", ".join(e.actors)],
+        [e.title, label(e.date), file_link(event_path(e)), " · ".join(outlets(e)),
+         ", ".join(e.actors)],
         ensure_ascii=False, separators=(",", ":")), separator=",\n")
     compose.text("\n]);\n")
 

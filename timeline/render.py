@@ -420,7 +420,7 @@ def plan_pages(timeline: Timeline, config: Config, theme: Theme,
         "feed.xml", functools.partial(write_atom, timeline, config), feed_updated(timeline)))
     if split:  # the index shows no event: a search over all of them (index.html)
         add(SEARCH_PATH, everything, lambda: r.composite(
-            SEARCH_PATH, functools.partial(write_search, events, r.outlets)))
+            SEARCH_PATH, functools.partial(write_search, events, r.outlets, date_label)))
     if config.site_url:  # a sitemap must list absolute URLs
         add("sitemap.xml", page_digest(keys, False, "sitemap.xml", [e.id for e in events],
                                        [d.id for d in timeline.documents], r.parts),
