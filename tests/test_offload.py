@@ -221,3 +221,27 @@ def test_no_helper_for_few_pages_or_for_pages_showing_more(site: Path) -> None:
                                              config, load_theme(config)).render)
         assert theme_pages is not None and not theme_pages.portable(), body
         assert offload.helper_for(theme_pages, paths * 50, config) is None
+
+
+def test_the_helper_gets_the_articles_text_only_if_event_pages_may_show_it(site: Path) -> None:
+    """The documents sent to the helper lose their text unless event.html (or what it
+    includes) may read it; a theme whose event pages quote it gets the same pages from the
+    helper as without."""
+    config = load_config(site)
+    timeline = build_timeline(config, make_cache(config, False))
+    pages = event_pages(plan_pages(timeline, config, load_theme(config)).render)
+    assert pages is not None and all(doc.body == "" for doc in pages.documents())
+    theme = site / "themes" / "default"
+    theme.mkdir(parents=True)
+    (theme / "_date.html").write_text(
+        '<span class="opening">{{ docs[event.citations[0].document].body[:40] }}</span>',
+        encoding="utf-8")
+    pages = event_pages(plan_pages(timeline, config, load_theme(config)).render)
+    assert pages is not None and pages.portable()
+    assert [doc.body for doc in pages.documents()] == [doc.body for doc in timeline.documents]
+    assert _build(site, site / "helped")[-1].startswith("helpers ")
+    assert _build(site, site / "alone", "alone") == ["helpers"]
+    helped = _files(site / "helped")
+    assert helped == _files(site / "alone")
+    assert any(b'<span class="opening">' in data and b'<span class="opening"></span>' not in data
+               for path, data in helped.items() if path.startswith("events/"))
