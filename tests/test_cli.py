@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from timeline.cli import main
+from timeline.output import STAGING_PREFIX, Stager
 
 ARTICLE = """---
 title: "Bridge reopens"
@@ -186,3 +189,27 @@ def test_the_progress_bar_redraws_at_most_ten_times_a_second(
     assert drawn == 2  # the first and the last
     bar("merging", 0, 1)  # a new stage is drawn at once
     assert "merging    [" in capsys.readouterr().err
+
+
+def test_sigterm_while_writing_leaves_output_as_it_was(
+        make_site: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    """SIGTERM (kill, a CI timeout) during a build unwinds as Ctrl-C does: exit code 143,
+    output/ byte for byte as the last build left it, no staging folder, and the handler
+    that was there before is back."""
+    site = make_site({"content/a.md": ARTICLE})
+    assert main(["build", str(site)]) == 0
+    out = site / "output"
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    (site / "content" / "b.md").write_text(ARTICLE.replace("Kessel", "Ostra"), encoding="utf-8")
+    stage = Stager.stage
+
+    def killed(self: Stager, rel: str, data: bytes) -> object:
+        os.kill(os.getpid(), signal.SIGTERM)
+        return stage(self, rel, data)
+
+    monkeypatch.setattr(Stager, "stage", killed)
+    handler = signal.getsignal(signal.SIGTERM)
+    assert main(["build", str(site)]) == 143
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+    assert not [p for p in out.iterdir() if p.name.startswith(STAGING_PREFIX)]
+    assert signal.getsignal(signal.SIGTERM) is handler

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
@@ -151,3 +152,29 @@ def test_new_folders_move_in_whole_and_existing_ones_file_by_file(tmp_path: Path
         info = (out / rel).stat()
         assert report.stats[rel] == (info.st_size, info.st_mtime_ns, info.st_ino)
     assert not [p for p in out.iterdir() if p.name.startswith(STAGING_PREFIX)]
+
+
+def test_staging_folders_of_killed_builds_are_removed_by_the_next(tmp_path: Path) -> None:
+    """A build killed outright (kill -9) leaves its staging folder in output/; the next
+    build removes it once it is an hour old, and leaves alone a recent one (another build
+    under way), a file and a link that only bear the name."""
+    out = tmp_path / "out"
+    write_site({"a.html": b"a"}, out)
+    stale = out / f"{STAGING_PREFIX}dead"
+    (stale / "events" / "x").mkdir(parents=True)
+    (stale / "events" / "x" / "index.html").write_text("half")
+    recent = out / f"{STAGING_PREFIX}busy"
+    recent.mkdir()
+    (out / f"{STAGING_PREFIX}file").write_text("mine")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    os.symlink(elsewhere, out / f"{STAGING_PREFIX}link")
+    hours_ago = time.time() - 2 * 3600
+    for old in (stale, out / f"{STAGING_PREFIX}file", elsewhere):
+        os.utime(old, (hours_ago, hours_ago))
+    os.utime(out / f"{STAGING_PREFIX}link", (hours_ago, hours_ago), follow_symlinks=False)
+    write_site({"a.html": b"A"}, out)
+    assert not stale.exists()
+    assert recent.is_dir() and (out / f"{STAGING_PREFIX}file").read_text() == "mine"
+    assert (out / f"{STAGING_PREFIX}link").is_symlink() and elsewhere.is_dir()
+    assert (out / "a.html").read_bytes() == b"A"

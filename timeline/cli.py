@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import signal
 import sys
+import threading
 import traceback
 from collections.abc import Sequence
 from datetime import date
@@ -237,14 +239,34 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (``kill``, a CI job's timeout, a container stopping): unwinds as Ctrl-C
+    does, so that a build removes its staging folder and stops its helper process."""
+
+
+def _terminated(signum: int, frame: object) -> None:
+    raise Terminated
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit code (0 ok, 1 bad input, 2 usage, 3 our bug)."""
+    """Run the command line; return the exit code (0 ok, 1 bad input, 2 usage, 3 our bug,
+    130 interrupted, 143 terminated)."""
     try:
         args = _parser().parse_args(argv)
     except SystemExit as exc:
         return int(exc.code) if isinstance(exc.code, int) else EXIT_USAGE
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(levelname)s: %(message)s")
+    handled = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _terminated) if handled else None
+    try:
+        return _run(args)
+    finally:
+        if handled and previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         if args.command in ("build", "check"):
             return _cmd_build(args, write=args.command == "build")
@@ -255,8 +277,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         _print_problems(exc.problems)
         print(f"Failed: {_summary(exc.problems)}.", file=sys.stderr)
         return EXIT_INPUT
-    except KeyboardInterrupt:
-        return 130
+    except KeyboardInterrupt as exc:
+        return 143 if isinstance(exc, Terminated) else 130
     except Exception:
         traceback.print_exc()
         print("This is a bug in timeline, please report it with the message above.",
