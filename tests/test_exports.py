@@ -143,7 +143,7 @@ def test_ics_is_rfc5545(out: Path) -> None:
         assert block["DTSTART;VALUE=DATE"] == first.strftime("%Y%m%d")
         assert block["DTEND;VALUE=DATE"] == after.strftime("%Y%m%d")
         assert _unescape(block["SUMMARY"]) == event["title"]
-        assert block["URL"] == f"{SITE_URL}events/{event['id']}/"
+        assert block["URL"] == f"{SITE_URL}events/{event['id']}.html"
         # the newest published date, not the clock: the same input gives the same file
         assert block["DTSTAMP"] == "20250306T000000Z"
     year = by_uid[next(e["id"] for e in dated if e["date"]["precision"] == "year"
@@ -188,7 +188,7 @@ def test_atom_feed_newest_first_with_absolute_links(out: Path) -> None:
         by_link[href] = entry
     starts = [e["date"]["start"] for e in events if e["date"]]
     order = [next(e["date"]["start"] for e in events
-                  if by_link[f"{SITE_URL}events/{e['id']}/"] is entry) for entry in entries]
+                  if by_link[f"{SITE_URL}events/{e['id']}.html"] is entry) for entry in entries]
     assert order == sorted(starts, reverse=True)
     assert len({e.findtext(f"{ATOM}id") for e in entries}) == len(entries)
 
@@ -206,7 +206,7 @@ def test_atom_feed_holds_the_newest_feed_limit_events(make_site: Callable[..., P
     entries = ET.parse(config.output_dir / "feed.xml").getroot().findall(f"{ATOM}entry")
     newest = sorted((e for e in events if e["date"]), key=lambda e: e["date"]["start"])[-2:]
     assert [x.find(f"{ATOM}link").get("href") for x in entries] == [
-        f"events/{e['id']}/" for e in reversed(newest)]
+        f"events/{e['id']}.html" for e in reversed(newest)]
     config = load_config(site, output_dir="all", feed_limit=0)
     build(config, cache=make_cache(config, use_disk=False))
     every = ET.parse(config.output_dir / "feed.xml").getroot().findall(f"{ATOM}entry")
@@ -220,7 +220,7 @@ def test_atom_without_site_url_is_relative_with_the_same_ids(
     assert feed.find(f"{ATOM}link[@rel='self']") is None
     hrefs = [e.find(f"{ATOM}link").get("href") for e in feed.findall(f"{ATOM}entry")]
     assert hrefs and all(h.startswith("events/") for h in hrefs)
-    assert all((local / h / "index.html").is_file() for h in hrefs)
+    assert all((local / h).is_file() for h in hrefs)
     ids = [e.findtext(f"{ATOM}id") for e in feed.findall(f"{ATOM}entry")]
     public = ET.parse(out / "feed.xml").getroot()
     assert ids == [e.findtext(f"{ATOM}id") for e in public.findall(f"{ATOM}entry")]
@@ -228,22 +228,26 @@ def test_atom_without_site_url_is_relative_with_the_same_ids(
     assert "rel=\"canonical\"" not in (local / "index.html").read_text()
 
 
+def _pages(out: Path) -> dict[str, str]:
+    """Every page of a built site but the 404 page -> its public path (a folder's
+    index.html is the folder)."""
+    return {rel: rel.removesuffix("index.html") for rel in
+            (p.relative_to(out).as_posix() for p in out.rglob("*.html")) if rel != "404.html"}
+
+
 def test_sitemap_lists_every_page_under_the_site_url(out: Path) -> None:
     root = ET.parse(out / "sitemap.xml").getroot()
     locs = [u.findtext(f"{SITEMAP}loc", "") for u in root.findall(f"{SITEMAP}url")]
-    pages = sorted(p.relative_to(out).as_posix() for p in out.rglob("index.html"))
-    assert len(locs) == len(pages) == len(set(locs))
-    for loc in locs:
-        assert loc.startswith(SITE_URL)
-        assert (out / loc[len(SITE_URL):] / "index.html").is_file()
+    pages = _pages(out)
+    assert any(rel.startswith("events/") for rel in pages)
+    assert sorted(locs) == sorted(SITE_URL + public for public in pages.values())
+    assert len(locs) == len(set(locs))
     assert SITE_URL in locs and f"{SITE_URL}key/" in locs
 
 
 def test_canonical_links_and_an_absolute_404(out: Path) -> None:
-    for page in out.rglob("index.html"):
-        folder = page.parent.relative_to(out).as_posix()
-        expected = SITE_URL + ("" if folder == "." else folder + "/")
-        assert f'<link rel="canonical" href="{expected}">' in page.read_text()
+    for rel, public in _pages(out).items():
+        assert f'<link rel="canonical" href="{SITE_URL}{public}">' in (out / rel).read_text()
     missing = (out / "404.html").read_text()
     assert "canonical" not in missing
     assert f'href="{SITE_URL}static/style.css"' in missing
@@ -254,4 +258,4 @@ def test_key_events_page_and_salience(out: Path) -> None:
     assert all(e["salience"] == len({s["document"] for s in e["sources"]}) for e in events)
     key = (out / "key" / "index.html").read_text()
     for event in events:
-        assert (f"events/{event['id']}/" in key) == (event["salience"] >= 2)
+        assert (f"events/{event['id']}.html" in key) == (event["salience"] >= 2)

@@ -123,10 +123,11 @@ def test_site_path_rules() -> None:
 
 
 def test_folder_without_slash_redirects_and_unknown_is_the_404_page(server: DevServer) -> None:
+    answer = handle(server.state, "/key")
+    assert answer.status == 301 and dict(answer.headers)["Location"] == "/key/"
     event = next(k for k in server.state.files if k.startswith("events/"))
-    folder = "/" + event.rsplit("/", 1)[0]
-    answer = handle(server.state, folder)
-    assert answer.status == 301 and dict(answer.headers)["Location"] == folder + "/"
+    plain = handle(server.state, "/" + event.removesuffix(".html"))  # as GitHub Pages does
+    assert plain.status == 200 and plain.body == handle(server.state, "/" + event).body
     missing = handle(server.state, "/no/such/page")
     assert missing.status == 404
     assert missing.body.startswith(server.state.files["404.html"].split(b"</body>")[0])
@@ -295,7 +296,7 @@ def test_unchanged_files_are_not_read_again(server: DevServer, site: Path,
     (site / "content" / "second.md").write_text(ARTICLE.replace("harbour", "canal"))
     assert server.rebuild({CONTENT})
     assert read == ["second.md"]
-    assert b"The canal reopened" in handle(server.state, "/sources/second/").body
+    assert b"The canal reopened" in handle(server.state, "/sources/second.html").body
 
 
 def test_a_failed_config_is_not_forgotten_by_a_theme_edit(server: DevServer, site: Path) -> None:
@@ -315,14 +316,14 @@ def test_a_broken_template_keeps_the_last_good_site(server: DevServer, site: Pat
     theme.mkdir(parents=True)
     (theme / "source.html").write_text("{% extends '!default/source.html' %}"
                                        "{% block timeline %}{{ doc.no_such_field }}{% endblock %}")
-    good = handle(server.state, "/sources/harbour/").body
+    good = handle(server.state, "/sources/harbour.html").body
     assert not server.rebuild({THEME})
-    page = handle(server.state, "/sources/harbour/").body
+    page = handle(server.state, "/sources/harbour.html").body
     assert b"timeline-build-errors" in page and b"no_such_field" in page
     assert page.split(b"<div id=\"timeline-build-errors\"")[0] == good.split(b"<script>")[0]
     (theme / "source.html").unlink()
     assert server.rebuild({THEME})
-    assert b"timeline-build-errors" not in handle(server.state, "/sources/harbour/").body
+    assert b"timeline-build-errors" not in handle(server.state, "/sources/harbour.html").body
 
 
 def test_a_page_that_fails_later_brings_back_the_last_good_site(server: DevServer,
@@ -338,10 +339,10 @@ def test_a_page_that_fails_later_brings_back_the_last_good_site(server: DevServe
     assert server.wait_written()
     (site / "content" / "boom.md").write_text(ARTICLE.replace("Harbour", "Boom"))
     assert server.rebuild({CONTENT})
-    answer = handle(server.state, "/sources/boom/")
+    answer = handle(server.state, "/sources/boom.html")
     assert answer.status == 500 and b"no_such_field" in answer.body
     assert server.wait_written()
-    assert "sources/boom/index.html" not in server.state.files
+    assert "sources/boom.html" not in server.state.files
     assert b"no_such_field" in handle(server.state, "/").body
     assert not (site / "output" / "sources" / "boom").exists()
     (site / "content" / "boom.md").unlink()
@@ -442,12 +443,12 @@ def test_content_is_searched_again_only_when_a_folder_changed(
     age(50)  # a new file moves its folder's mtime
     assert server.rebuild({CONTENT})
     assert len(searches) == 1
-    assert b"The canal reopened" in handle(server.state, "/sources/2024/third/").body
+    assert b"The canal reopened" in handle(server.state, "/sources/2024/third.html").body
     (site / "content" / "2024" / "second.md").unlink()
     age(40)
     assert server.rebuild({CONTENT})
     assert len(searches) == 2
-    assert handle(server.state, "/sources/2024/second/").status == 404
+    assert handle(server.state, "/sources/2024/second").status == 404
 
 
 def test_edits_served_give_what_timeline_build_gives(tmp_path: Path) -> None:

@@ -81,8 +81,8 @@ def test_each_year_gets_a_page_and_every_event_is_on_exactly_one(tmp_path: Path)
                 f'{year}/index.html">← {year}</a></nav>' in (out / month).read_text()
 
     for e in events:
-        page = out / "events" / e["id"] / "index.html"
-        assert _crumb(page) == f"../../{shown_on[e['id']]}#e-{e['id']}"
+        page = out / "events" / f"{e['id']}.html"
+        assert _crumb(page) == f"../{shown_on[e['id']]}#e-{e['id']}"
     sitemap = (out / "sitemap.xml").read_text()
     for rel in set(shown_on.values()) | {f"years/{y}/index.html" for y in by_year}:
         assert f"<loc>https://example.org/t/{rel.removesuffix('index.html')}</loc>" in sitemap
@@ -95,7 +95,7 @@ def test_the_default_limit_keeps_one_index(tmp_path: Path) -> None:
     assert not (out / "years").exists()
     assert len(CARD.findall((out / "index.html").read_text())) == len(report.timeline.events)
     some = report.timeline.events[0]
-    assert _crumb(out / "events" / some.id / "index.html") == f"../../index.html#e-{some.id}"
+    assert _crumb(out / "events" / f"{some.id}.html") == f"../index.html#e-{some.id}"
 
 
 def test_event_pages_follow_the_index_when_it_splits(tmp_path: Path) -> None:
@@ -108,8 +108,8 @@ def test_event_pages_follow_the_index_when_it_splits(tmp_path: Path) -> None:
         f"index_limit = {count}\n" + (site / "timeline.toml").read_text())
     build(load_config(site))
     kept = first.timeline.events[0]
-    page = site / "output" / "events" / kept.id / "index.html"
-    assert _crumb(page) == f"../../index.html#e-{kept.id}"
+    page = site / "output" / "events" / f"{kept.id}.html"
+    assert _crumb(page) == f"../index.html#e-{kept.id}"
 
     # An edit that adds an event to another article: no document's title, outlet or date
     # changes, so only the digests of the events that article's events touch would move.
@@ -124,12 +124,12 @@ def test_event_pages_follow_the_index_when_it_splits(tmp_path: Path) -> None:
     assert (site / "output" / "years").is_dir()
     same = next(e for e in third.timeline.events if e.id == kept.id)
     year = str(same.date.start.year) if same.date else "undated"
-    assert _crumb(page) == f"../../years/{year}/index.html#e-{kept.id}"
+    assert _crumb(page) == f"../years/{year}/index.html#e-{kept.id}"
 
     article.write_text(original)
     build(load_config(site))
     assert not (site / "output" / "years").exists(), "the year pages outlived the split"
-    assert _crumb(page) == f"../../index.html#e-{kept.id}"
+    assert _crumb(page) == f"../index.html#e-{kept.id}"
 
 
 @pytest.mark.parametrize("key", ["index_limit", "feed_limit"])
@@ -180,8 +180,8 @@ def test_a_part_above_the_limit_goes_on_numbered_pages(tmp_path: Path) -> None:
             assert int(number) == n and (page.parent / href).resolve() == page.resolve()
             for event_id in shown[n - 1]:
                 rel = page.relative_to(out).as_posix()
-                assert _crumb(out / "events" / event_id / "index.html") == \
-                    f"../../{rel}#e-{event_id}"
+                assert _crumb(out / "events" / f"{event_id}.html") == \
+                    f"../{rel}#e-{event_id}"
         sitemap = (out / "sitemap.xml").read_text()
         for page in pages:
             rel = page.relative_to(out).as_posix().removesuffix("index.html")
@@ -226,7 +226,7 @@ def test_a_split_index_searches_every_event(tmp_path: Path) -> None:
     for entry, event in zip(entries, events, strict=True):
         title, when, href, sources, names = entry
         page = (out / href).read_text(encoding="utf-8")
-        assert href == f"events/{event['id']}/index.html"
+        assert href == f"events/{event['id']}.html"
         assert f"<h1>{escape(title)}</h1>" in page and str(escape(when)) in page
         assert sources == " · ".join(sorted({s["source"] or s["document"]
                                               for s in event["sources"]}))

@@ -219,9 +219,12 @@ def _answer(files: SiteFiles, problems: tuple[Problem, ...], epoch: int, raw_pat
         rel = site_path(raw_path)
     except UnicodeDecodeError:
         rel = None
-    if rel is not None and rel not in files and rel + "/index.html" in files:
-        location = urlsplit(raw_path).path + "/"
-        return _response(301, b"", "text/plain", (("Location", location),))
+    if rel is not None and rel not in files:
+        if rel + "/index.html" in files:
+            location = urlsplit(raw_path).path + "/"
+            return _response(301, b"", "text/plain", (("Location", location),))
+        if rel + ".html" in files:  # an extensionless URL, as GitHub Pages and Netlify serve
+            rel += ".html"
     if rel is None or rel not in files:
         page = files.get("404.html", b"<!doctype html><title>Not found</title><h1>Not found</h1>")
         return _response(404, inject(page, epoch, problems), "text/html; charset=utf-8")

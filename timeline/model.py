@@ -178,7 +178,7 @@ class Event:
     """One happening, with its date and every citation that reports it."""
 
     id: str
-    """Stable id, used in URLs (``events/<id>/``)."""
+    """Stable id, used in URLs (``events/<id>.html``)."""
     date: DateSpan | None
     """The most precise date its sources support, or None if undated."""
     title: str

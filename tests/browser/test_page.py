@@ -90,10 +90,10 @@ def _events(out: Path) -> list[dict[str, Any]]:
 
 
 def _pages(out: Path) -> dict[str, str]:
-    """An index, an event, a source and the key-events page (folder paths under the site)."""
+    """An index, an event, a source and the key-events page (file paths under the site)."""
     event = _events(out)[0]
-    return {"index": "", "event": f"events/{event['id']}/",
-            "source": f"sources/{event['sources'][0]['document']}/", "key": "key/"}
+    return {"index": "index.html", "event": f"events/{event['id']}.html",
+            "source": f"sources/{event['sources'][0]['document']}.html", "key": "key/index.html"}
 
 
 def _watch_requests(page: Any) -> list[str]:
@@ -107,7 +107,7 @@ def test_pages_load_cleanly(page: Any, served: tuple[Path, str], how: str) -> No
     out, base = served
     requests = _watch_requests(page)
     for name, path in _pages(out).items():
-        url = (out / path / "index.html").as_uri() if how == "file" else base + path
+        url = (out / path).as_uri() if how == "file" else base + path
         response = page.goto(url)
         assert response is None or response.ok, url
         page.wait_for_load_state("networkidle")  # the icon too, before the next page
@@ -129,7 +129,7 @@ def test_links_between_pages_work_from_disk(page: Any, served: tuple[Path, str])
     page.goto((out / "index.html").as_uri())
     page.locator(f"#e-{event['id']} h4.title a").click()
     page.wait_for_load_state("load")
-    assert page.url == (out / "events" / event["id"] / "index.html").as_uri()
+    assert page.url == (out / "events" / f"{event['id']}.html").as_uri()
     assert page.locator("h1").inner_text() == event["title"]
     page.locator("nav.crumbs a").click()
     page.wait_for_load_state("load")
@@ -137,7 +137,7 @@ def test_links_between_pages_work_from_disk(page: Any, served: tuple[Path, str])
     page.locator(f"#e-{event['id']} p.source a").first.click()
     page.wait_for_load_state("load")
     cited = event["sources"][0]
-    assert page.url == (out / "sources" / cited["document"] / "index.html").as_uri() + \
+    assert page.url == (out / "sources" / f"{cited['document']}.html").as_uri() + \
         f"#s{cited['sentence'] + 1}"
     assert "Index of" not in page.title()
     page.locator("nav.site-nav a", has_text="Key events").click()
