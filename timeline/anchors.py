@@ -134,16 +134,35 @@ def tense_near(text: str, start: int, end: int) -> str | None:
     return best[1] if best else None
 
 
+_SINCE = re.compile(r"\bsince\s+(?:(?:the|early|late|mid-?)\s*)?$", re.IGNORECASE)
+
+
+def year_tense(text: str, start: int, end: int) -> str | None:
+    """What decides the year of a date written without one: "since" right before it (the
+    date is then on or before the published day, however near the next one is: "since
+    March" in a January paper is last March), else the tense near it (tense_near)."""
+    if _SINCE.search(text, max(0, start - 20), start):
+        return "since"
+    return tense_near(text, start, end)
+
+
+def year_note(tense: str | None) -> str:
+    """How pick_year chose, in words, for ``tense`` as year_tense gives it."""
+    return "the latest year up to publication (after 'since')" if tense == "since" \
+        else "the nearest year"
+
+
 _NEAR_DAYS = 92
 
 
 def pick_year(make: Any, anchor: date, tense: str | None) -> DateSpan | None:
     """Choose the year for a date written without one, relative to the anchor.
 
-    An occurrence within about three months of the anchor wins ("Jan. 14" in a paper of
-    7 January is a week ahead, even in a past-tense sentence); further away, the tense of
-    the sentence decides ("Oct. 23" in a May paper, past tense, is last October), and
-    without a tense the nearest occurrence.
+    After "since" (tense "since"), the latest occurrence that starts on or before the
+    anchor. Otherwise an occurrence within about three months of the anchor wins ("Jan.
+    14" in a paper of 7 January is a week ahead, even in a past-tense sentence); further
+    away, the tense of the sentence decides ("Oct. 23" in a May paper, past tense, is last
+    October), and without a tense the nearest occurrence.
     """
     spans: list[DateSpan] = []
     for year in (anchor.year - 1, anchor.year, anchor.year + 1):
@@ -160,6 +179,9 @@ def pick_year(make: Any, anchor: date, tense: str | None) -> DateSpan | None:
         return (span.start - anchor).days if span.start > anchor else (anchor - span.end).days
 
     nearest = min(spans, key=lambda s: (distance(s), s.start > anchor))
+    if tense == "since":
+        begun = [s for s in spans if s.start <= anchor]
+        return begun[-1] if begun else nearest
     if distance(nearest) <= _NEAR_DAYS:
         return nearest
     if tense == "past":

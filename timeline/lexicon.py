@@ -54,7 +54,7 @@ PAST_CUES = re.compile(
     r"bought|built|caught|chose|drove|flew|kept|knew|ran|sent|spoke|stood|wrote|found|felt|"
     r"heard|meant|sank|broke|shot|fled|died|killed|"
     r"earlier|(?-i:[a-z]{3,}ed)(?<!need)(?<!ceed)(?<!hundred)(?<!speed)(?<!seed)(?<!feed)"
-    r"(?<!breed)(?<!shed)(?<!indeed))\b", re.IGNORECASE)
+    r"(?<!breed)(?<!shed)(?<!indeed)|since)\b", re.IGNORECASE)
 
 # Named days, each with how to find it in a given year (see dates.holiday).
 HOLIDAYS = {

@@ -19,6 +19,8 @@ from timeline.anchors import (
     tense_near,
     unresolved,
     valid_date,
+    year_note,
+    year_tense,
 )
 from timeline.lexicon import DECADE_WORDS, HOLIDAYS, MONTHS, SEASONS, WEEKDAYS, spelled_year
 from timeline.model import DateSpan, Precision, ResolvedBy
@@ -92,10 +94,11 @@ def _calendar_date(c: Candidate, ctx: Context) -> Result | None:
                            f"no year in the text: {c.get('wd')} {day:%d %B} falls in {best}, "
                            f"the year nearest {ctx.anchor.isoformat()}",
                            planned=is_planned(chosen, ctx))
-    chosen_span = pick_year(make, ctx.anchor, tense_near(ctx.text, c.start, c.end))
+    tense = year_tense(ctx.text, c.start, c.end)
+    chosen_span = pick_year(make, ctx.anchor, tense)
     if chosen_span is None:
         return unresolved("DATE", "XXXX-XX-XX", "no valid year")
-    return anchored(chosen_span, ctx, "no year in the text: the nearest year")
+    return anchored(chosen_span, ctx, f"no year in the text: {year_note(tense)}")
 
 
 def _month_year(c: Candidate, ctx: Context) -> Result | None:
@@ -117,7 +120,7 @@ def _month(c: Candidate, ctx: Context) -> Result | None:
         return unresolved("DATE", f"XXXX-{month:02d}", "no year, and the document has no date")
     tense = {"last": "past", "past": "past", "previous": "past", "prior": "past",
              "next": "future", "coming": "future", "following": "future"}.get(
-        rel) or tense_near(ctx.text, c.start, c.end)
+        rel) or year_tense(ctx.text, c.start, c.end)
     if rel == "last":
         year = ctx.anchor.year - (0 if month < ctx.anchor.month else 1)
         span = dates.month_span(year, month)
@@ -129,7 +132,7 @@ def _month(c: Candidate, ctx: Context) -> Result | None:
         found = pick_year(lambda y: dates.month_span(y, month), ctx.anchor, tense)
         assert found is not None
         span = found
-    return anchored(span, ctx, "no year in the text: the nearest year")
+    return anchored(span, ctx, f"no year in the text: {year_note(tense)}")
 
 
 def _month_or(c: Candidate, ctx: Context) -> Result | None:
@@ -141,7 +144,7 @@ def _month_or(c: Candidate, ctx: Context) -> Result | None:
         return unresolved("DATE", f"XXXX-{first:02d}", "no year, and the document has no date")
     else:
         found = pick_year(lambda y: dates.month_span(y, first), ctx.anchor,
-                           tense_near(ctx.text, c.start, c.end))
+                           year_tense(ctx.text, c.start, c.end))
         assert found is not None
         year = found.start.year
     count = (second - first) % 12 + 1
@@ -204,7 +207,7 @@ def _season(c: Candidate, ctx: Context) -> Result | None:
         assert ctx.anchor is not None
         if rel in ("", "this", "early", "late"):
             found = pick_year(lambda y: dates.season_span(y, code), ctx.anchor,
-                               tense_near(ctx.text, c.start, c.end))
+                               year_tense(ctx.text, c.start, c.end))
             assert found is not None
             span = found
         else:
@@ -338,7 +341,7 @@ def _holiday(c: Candidate, ctx: Context) -> Result | None:
         day = min(d for d in days if d > anchor)
     else:
         found = pick_year(lambda y: dates.day_span(dates.holiday(rule, y)), anchor,
-                          tense_near(ctx.text, c.start, c.end))
+                          year_tense(ctx.text, c.start, c.end))
         assert found is not None
         day = found.start
     return anchored(dates.day_span(day), ctx, f"{name}, the {rel or 'nearest'} one")

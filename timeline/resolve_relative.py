@@ -17,6 +17,7 @@ from timeline.anchors import (
     unresolved,
     valid_date,
     weekday_date,
+    year_tense,
 )
 from timeline.lexicon import MONTHS, WEEKDAYS, number_value, unit_code
 from timeline.model import DateSpan, Precision, ResolvedBy
@@ -53,7 +54,7 @@ def _time_day(c: Candidate, ctx: Context) -> tuple[date, str] | None:
         if not valid_date(2000, month, number):
             return None
         found = pick_year(lambda y: dates.day_span(date(y, month, min(number, dates.last_day(
-            y, month)))), ctx.anchor, tense_near(ctx.text, c.start, c.end))
+            y, month)))), ctx.anchor, year_tense(ctx.text, c.start, c.end))
         return (found.start, "the nearest such day") if found else None
     days = [s for s in ctx.recent if s.precision == Precision.DAY]
     if days:
