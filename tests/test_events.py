@@ -85,6 +85,11 @@ LIST_TITLES = [
      ["On 3, 10 and 17 June the talks were held in Geneva"] * 3),
     ("On May 3 and 17, the envoys met in Geneva.",
      ["On May 3 and 17, the envoys met in Geneva"] * 2),
+    # "days before <Y in June 2024>": two happenings, each titled by its own clause
+    ("The two banks agreed on a merger days before the regulator tightened its rules in "
+     "June 2024.", ["The regulator tightened its rules", "The two banks agreed on a merger"]),
+    ("Just weeks after the ferry operator raised its fares in May 2024, the unions called a "
+     "strike.", ["The ferry operator raised its fares", "The unions called a strike"]),
 ]
 
 

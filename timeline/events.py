@@ -292,6 +292,11 @@ def _context(doc: Document, sentences: Sequence[Sentence], s: Sentence,
     return doc.title, None
 
 
+_MEASURED_FROM = re.compile(r"\s*(?:before|after|earlier\s+than|later\s+than|prior\s+to)\s+",
+                            re.IGNORECASE)
+"""What joins "days" to the clause it is measured from ("days before Putin sent ...")."""
+
+
 def _clauses(s: Sentence, dating: list[Mention]) -> list[tuple[Mention, int, int]]:
     """(mention, start, end) of each happening in the sentence, offsets in the body.
 
@@ -313,7 +318,9 @@ def _clauses(s: Sentence, dating: list[Mention]) -> list[tuple[Mention, int, int
             continue
         comma = s.text.find(",", target.end - s.start)
         target_end = s.start + comma if comma >= 0 else s.end
-        out.append((target, m.end, target_end))
+        # The clause begins after its "before": the title is "Putin sent troops ...".
+        lead = _MEASURED_FROM.match(s.text, m.end - s.start)
+        out.append((target, s.start + lead.end() if lead else m.end, target_end))
         if s.text[:m.start - s.start].strip(" -–—•*\"“").lower() in ("", "just", "only"):
             # "Just weeks before <Y>, X happened": the happening follows the clause.
             out.append((m, target_end, s.end))
