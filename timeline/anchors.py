@@ -15,7 +15,7 @@ from typing import Any
 
 from timeline import dates
 from timeline.config import DateConfig
-from timeline.lexicon import FUTURE_CUES, PAST_CUES
+from timeline.lexicon import FUTURE_CUES, PAST_CUES, REPORTING_VERBS
 from timeline.model import DateSpan, Precision, ResolvedBy, TimexType
 from timeline.regex_starts import Scanner
 
@@ -119,8 +119,20 @@ def _cues(text: str) -> tuple[tuple[str, int, int], ...]:
         ("future", "past")) for cue, match in found if cue == order)
 
 
+_UNTIL = re.compile(r"\b(?:until|till)\s+(?:(?:the|early|late|mid-?|next|this|last)\s+)?$",
+                    re.IGNORECASE)
+_DEADLINE = re.compile(r"\s+to\s+[a-z]", re.IGNORECASE)
+_PAST_AUXILIARIES = frozenset({"had", "was", "were", "did"})
+_DEFERRAL = re.compile(r"(?:postpon|delay|defer|extend|adjourn|suspend)", re.IGNORECASE)
+"""Past verbs that move a date ahead ("postponed until Tuesday", "extended until Friday")."""
+
+
 def tense_near(text: str, start: int, end: int) -> str | None:
-    """'future' or 'past' from the nearest verb cue outside the expression, else None."""
+    """'future' or 'past' from the nearest verb cue outside the expression, else None; for
+    an end point ("until Friday"), the tense of the verb it ends (see _until_tense)."""
+    until = _UNTIL.search(text, max(0, start - 24), start)
+    if until is not None:
+        return _until_tense(text, until.start(), end)
     best: tuple[int, str] | None = None
     for kind, cue_start, cue_end in _cues(text):
         if cue_start < end and start < cue_end:
@@ -132,6 +144,33 @@ def tense_near(text: str, start: int, end: int) -> str | None:
         if best is None or distance < best[0]:
             best = (distance, kind)
     return best[1] if best else None
+
+
+def _until_tense(text: str, at: int, end: int) -> str:
+    """The tense of a date that ends something ("until" at ``at``, the date ending at
+    ``end``): that of the verb it ends.
+
+    A future verb before it in its clause makes it ahead ("would stay closed until
+    Friday"), as does a past one that puts it off ("postponed until Tuesday"); another past
+    one, behind ("stayed until Friday"). A clause of reported speech starts after its verb
+    ("said the shops may stay open until Sunday" has none). A deadline ("until Friday to
+    settle") and a date that ends nothing said in a tense ("continues until Sunday", "has
+    until Tuesday") are ahead. An opening "Until Thursday," takes the main clause's
+    auxiliary ("the police had not ...")."""
+    since = max((m.end() for m in REPORTING_VERBS.finditer(text, 0, at)), default=0)
+    before = [(kind, text[cue_start:cue_end]) for kind, cue_start, cue_end in _cues(text)
+              if since <= cue_start and cue_end <= at]
+    if any(kind == "future" for kind, _ in before) or _DEADLINE.match(text, end) or (
+            before and _DEFERRAL.match(before[-1][1])):
+        return "future"
+    if before:
+        return "past"
+    if not text[:at].strip(" \"“‘'-–—"):
+        after = sorted((cue_start, text[cue_start:cue_end].lower())
+                       for _, cue_start, cue_end in _cues(text) if cue_start >= end)
+        if after and after[0][1] in _PAST_AUXILIARIES:
+            return "past"
+    return "future"
 
 
 _SINCE = re.compile(r"\bsince\s+(?:(?:the|early|late|mid-?)\s*)?$", re.IGNORECASE)

@@ -44,7 +44,7 @@ FUTURE_CUES = re.compile(
     r"to|"
     r"(?:set|slated|due|planned|expected|pencilled\s+in)\s+(?:for|on)|"
     r"(?:is|are)\s+to|plans?\s+to|intends?\s+to|aims?\s+to|as\s+soon\s+as|"
-    r"(?<!had\sbeen\s)scheduled|upcoming|forthcoming|next|until|till|as\s+early\s+as|"
+    r"(?<!had\sbeen\s)scheduled|upcoming|forthcoming|next|as\s+early\s+as|"
     r"no\s+later\s+than|(?-i:(?:meet|begin|resume|leave|arrive|"
     r"visit|travel)s?))\b", re.IGNORECASE)
 PAST_CUES = re.compile(
@@ -55,6 +55,11 @@ PAST_CUES = re.compile(
     r"heard|meant|sank|broke|shot|fled|died|killed|"
     r"earlier|(?-i:[a-z]{3,}ed)(?<!need)(?<!ceed)(?<!hundred)(?<!speed)(?<!seed)(?<!feed)"
     r"(?<!breed)(?<!shed)(?<!indeed)|since)\b", re.IGNORECASE)
+
+# Verbs that report speech: what follows has a tense of its own ("said the shops may ...").
+REPORTING_VERBS = re.compile(
+    r"\b(?:said|says|told|announced|stated|reported|declared|added|noted|explained|warned|"
+    r"wrote)\b", re.IGNORECASE)
 
 # Named days, each with how to find it in a given year (see dates.holiday).
 HOLIDAYS = {
