@@ -37,11 +37,13 @@ DECADE_WORDS = {
     "twenties": 20, "thirties": 30, "forties": 40, "fifties": 50, "sixties": 60,
     "seventies": 70, "eighties": 80, "nineties": 90,
 }
-# Words that make the nearest verb future ("will meet on Friday") or past.
+# Words that make the nearest verb future ("will meet on Friday") or past. "due to" is
+# future only after a form of "be" ("is due to arrive"), not as a cause ("cancelled due to
+# a strike").
 FUTURE_CUES = re.compile(
     r"\b(?:will|shall|won't|'ll|would|to be held|(?:(?:is|are|was|were)\s+)?(?<!had\sbeen\s)"
-    r"(?:expected|scheduled|due|set|slated|going|planning|planned|poised|likely|ready|about)\s+"
-    r"to|"
+    r"(?:expected|scheduled|set|slated|going|planning|planned|poised|likely|ready|about)\s+"
+    r"to|(?:is|are|was|were|be|'s)\s+due\s+to|"
     r"(?:set|slated|due|planned|expected|pencilled\s+in)\s+(?:for|on)|"
     r"(?:is|are)\s+to|plans?\s+to|intends?\s+to|aims?\s+to|as\s+soon\s+as|"
     r"(?<!had\sbeen\s)scheduled|upcoming|forthcoming|next(?!\s+(?:to|door)\b)|as\s+early\s+as|"
