@@ -90,6 +90,15 @@ LIST_TITLES = [
      "June 2024.", ["The regulator tightened its rules", "The two banks agreed on a merger"]),
     ("Just weeks after the ferry operator raised its fares in May 2024, the unions called a "
      "strike.", ["The ferry operator raised its fares", "The unions called a strike"]),
+    # two verbs of one subject, each with its date: two happenings, the second titled with
+    # the first's subject
+    ("Okafor, a former judge, became mayor in 2016 and was elected governor in May 2023.",
+     ["Okafor, a former judge, became mayor", "Okafor was elected governor"]),
+    ("In Oslo, the envoy arrived on 3 March and then met the king on 4 March.",
+     ["In Oslo, the envoy arrived", "The envoy met the king"]),
+    # ... but the start and end of one happening stay one
+    ("Dock workers in Porto began a strike on Monday and ended it on Wednesday.",
+     ["Dock workers in Porto began a strike on Monday and ended it on Wednesday"]),
 ]
 
 

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import timedelta
 
+from timeline.lexicon import FUTURE_CUES, PAST_CUES
 from timeline.model import Citation, DateSpan, Document, Event, Mention, Sentence
 
 # Page furniture: lines that are part of the page, not of the story.
@@ -297,35 +298,84 @@ _MEASURED_FROM = re.compile(r"\s*(?:before|after|earlier\s+than|later\s+than|pri
 """What joins "days" to the clause it is measured from ("days before Putin sent ...")."""
 
 
-def _clauses(s: Sentence, dating: list[Mention]) -> list[tuple[Mention, int, int]]:
-    """(mention, start, end) of each happening in the sentence, offsets in the body.
+Clause = tuple[Mention, int, int, str]
+"""A happening of a sentence: the mention dating it, its words' start and end in the body,
+and the subject it shares with an earlier clause ("" when it has its own)."""
+
+_AND = re.compile(r",?\s+and\s+(?:then\s+|later\s+|also\s+)?", re.IGNORECASE)
+_OPENING = re.compile(r"(?:in|on|at|after|before|during|since|by|from|for|with|as|when|"
+                      r"while|although|though|despite|meanwhile|however)\b", re.IGNORECASE)
+
+
+_ARTICLE = re.compile(r"(?:the|a|an)\s", re.IGNORECASE)
+
+
+def _verb_at(text: str, at: int) -> bool:
+    """A verb cue (timeline.lexicon) starts at ``at``."""
+    return bool(PAST_CUES.match(text, at) or FUTURE_CUES.match(text, at))
+
+
+def _first_verb(text: str, end: int) -> int | None:
+    """Where the first verb cue before ``end`` starts."""
+    found = [m.start() for cues in (PAST_CUES, FUTURE_CUES) if (m := cues.search(text, 0, end))]
+    return min(found) if found else None
+
+
+def _coordinated(s: Sentence, dating: list[Mention]) -> list[Clause]:
+    """Two verbs of one subject, each with its own date ("Lai became vice-president in 2020
+    and was nominated as his party's candidate in April 2023"): two happenings, the second
+    titled with the first's subject. Empty when the sentence is not built so."""
+    if len(dating) != 2:
+        return []
+    first, second = dating
+    if first.span is None or second.span is None or first.span == second.span:
+        return []
+    text, off = s.text, s.start
+    joint = next((m for m in _AND.finditer(text, first.end - off, second.start - off)
+                  if _verb_at(text, m.end())), None)
+    verb = _first_verb(text, first.start - off)
+    if joint is None or verb is None or _TIMING.match(text, joint.end()):
+        return []  # ("began on Monday and ended on Wednesday": one happening's bounds)
+    subject = text[:verb].strip(" ,")
+    if "," in subject and _OPENING.match(subject):  # "In Moscow, Lai became ..."
+        subject = subject.split(",", 1)[1].strip(" ,")
+    subject = subject.split(",", 1)[0].strip()  # "Lai, a former doctor, became ..."
+    if not (subject[:1].isupper() or _ARTICLE.match(subject)) or len(subject.split()) > 8:
+        return []
+    return [(first, s.start, off + joint.start(), ""),
+            (second, off + joint.end(), s.end, subject)]
+
+
+def _clauses(s: Sentence, dating: list[Mention]) -> list[Clause]:
+    """Each happening in the sentence (see Clause), offsets in the body.
 
     A sentence normally reports one happening. "X days before <Y in February 2022>" reports
-    two: the main clause (dated just before February 2022) and the clause it is measured from.
+    two: the main clause (dated just before February 2022) and the clause it is measured
+    from; so does "X did A in 2020 and B in April 2023" (see _coordinated).
     """
     linked = [m for m in dating if m.value.startswith("PX")]
     if not linked:
         pair = _pair(s, dating)
         if pair:
-            return [(m, s.start, s.end) for m in pair]
-        return [(_primary(dating), s.start, s.end)]
-    out: list[tuple[Mention, int, int]] = []
+            return [(m, s.start, s.end, "") for m in pair]
+        return _coordinated(s, dating) or [(_primary(dating), s.start, s.end, "")]
+    out: list[Clause] = []
     for m in linked:
         target = next((t for t in dating if t.start > m.start and not t.value.startswith("PX")),
                       None)
         if target is None:
-            out.append((m, s.start, s.end))
+            out.append((m, s.start, s.end, ""))
             continue
         comma = s.text.find(",", target.end - s.start)
         target_end = s.start + comma if comma >= 0 else s.end
         # The clause begins after its "before": the title is "Putin sent troops ...".
         lead = _MEASURED_FROM.match(s.text, m.end - s.start)
-        out.append((target, s.start + lead.end() if lead else m.end, target_end))
+        out.append((target, s.start + lead.end() if lead else m.end, target_end, ""))
         if s.text[:m.start - s.start].strip(" -–—•*\"“").lower() in ("", "just", "only"):
             # "Just weeks before <Y>, X happened": the happening follows the clause.
-            out.append((m, target_end, s.end))
+            out.append((m, target_end, s.end, ""))
         else:
-            out.append((m, s.start, m.end))
+            out.append((m, s.start, m.end, ""))
     return out
 
 
@@ -343,8 +393,11 @@ def extract_events(doc: Document, sentences: Sequence[Sentence],
         dating = _joined(doc.body, _dating(by_sentence[s.index]))
         if not dating or is_furniture(s.text):
             continue
-        for mention, start, end in _clauses(s, dating):
+        for mention, start, end, subject in _clauses(s, dating):
             clause = doc.body[start:end]
+            if subject:  # "... and was nominated in April 2023": "Lai was nominated ..."
+                clause = f"{subject} {clause.lstrip()}"
+                start = end - len(clause)
             context, context_index = None, None
             if carries_only_a_date(s.text, by_sentence[s.index], s.start, known):
                 context, context_index = _context(doc, sentences, s, by_sentence)
