@@ -96,6 +96,9 @@ LIST_TITLES = [
      ["Okafor, a former judge, became mayor", "Okafor was elected governor"]),
     ("In Oslo, the envoy arrived on 3 March and then met the king on 4 March.",
      ["In Oslo, the envoy arrived", "The envoy met the king"]),
+    # two clauses, each with its subject, verb and date
+    ("The garrison withdrew in 2019, and the border crossing reopened in 2021.",
+     ["The garrison withdrew", "The border crossing reopened"]),
     # ... but the start and end of one happening stay one
     ("Dock workers in Porto began a strike on Monday and ended it on Wednesday.",
      ["Dock workers in Porto began a strike on Monday and ended it on Wednesday"]),

@@ -308,6 +308,20 @@ _OPENING = re.compile(r"(?:in|on|at|after|before|during|since|by|from|for|with|a
 
 
 _ARTICLE = re.compile(r"(?:the|a|an)\s", re.IGNORECASE)
+_WORD_AHEAD = re.compile(r"[A-Za-z][\w'-]*\s+")
+
+
+def _own_subject(text: str, at: int) -> bool:
+    """A clause starts at ``at`` with its own subject, of one to four words without
+    punctuation ("the border", "Tanzania's army"), then a verb cue."""
+    for _ in range(4):
+        word = _WORD_AHEAD.match(text, at)
+        if word is None:
+            return False
+        at = word.end()
+        if _verb_at(text, at):
+            return True
+    return False
 
 
 def _verb_at(text: str, at: int) -> bool:
@@ -324,17 +338,26 @@ def _first_verb(text: str, end: int) -> int | None:
 def _coordinated(s: Sentence, dating: list[Mention]) -> list[Clause]:
     """Two verbs of one subject, each with its own date ("Lai became vice-president in 2020
     and was nominated as his party's candidate in April 2023"): two happenings, the second
-    titled with the first's subject. Empty when the sentence is not built so."""
+    titled with the first's subject; or two clauses joined by "and", each with its subject,
+    verb and date ("The army withdrew in 2019, and the border reopened in 2021"). Empty
+    when the sentence is not built so."""
     if len(dating) != 2:
         return []
     first, second = dating
     if first.span is None or second.span is None or first.span == second.span:
         return []
     text, off = s.text, s.start
-    joint = next((m for m in _AND.finditer(text, first.end - off, second.start - off)
-                  if _verb_at(text, m.end())), None)
+    joints = list(_AND.finditer(text, first.end - off, second.start - off))
+    joint = next((m for m in joints if _verb_at(text, m.end())), None)
     verb = _first_verb(text, first.start - off)
-    if joint is None or verb is None or _TIMING.match(text, joint.end()):
+    if joint is None:  # "The army withdrew in 2019, and the border reopened in 2021"
+        # (without a known verb before the first date, only after a comma)
+        own = next((m for m in joints if _own_subject(text, m.end())
+                    and (verb is not None or m.group().startswith(","))), None)
+        if own is None:
+            return []
+        return [(first, s.start, off + own.start(), ""), (second, off + own.end(), s.end, "")]
+    if verb is None or _TIMING.match(text, joint.end()):
         return []  # ("began on Monday and ended on Wednesday": one happening's bounds)
     subject = text[:verb].strip(" ,")
     if "," in subject and _OPENING.match(subject):  # "In Moscow, Lai became ..."
