@@ -25,13 +25,14 @@ Later
 _BULLET = re.compile(r"[ \t]*(?:[-*+•·]|\d{1,3}[.)])[ \t]+")
 _HEADING = re.compile(r"[ \t]*#{1,6}[ \t]+")
 # A sentence ends at . ! ? or an ellipsis, plus closing quotes or brackets, then space
-# (or directly a capitalised word, for run-together text like "yesterday.China").
+# (or directly a capitalised word, for run-together text like "yesterday.China" or
+# "2022.China").
 # Written to start with the end mark itself, so that the search skips to end marks; the
 # look-behinds then tell which one it was. It matches what this matches:
-# (?:[.!?]+|…)[closers]*(?=<space, then a capital>|\s*$)|(?<=[a-z]{2})\.(?=[A-Z][a-z])
+# (?:[.!?]+|…)[closers]*(?=<space, then a capital>|\s*$)|(?<=[a-z0-9]{2})\.(?=[A-Z][a-z])
 _END = re.compile(r"[.!?…](?:(?<=[.!?])[.!?]*[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9À-Þ]|\s*$)"
                   r"|(?<=…)[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9À-Þ]|\s*$)"
-                  r"|(?<=[a-z]{2}\.)(?=[A-Z][a-z]))")
+                  r"|(?<=[a-z0-9]{2}\.)(?=[A-Z][a-z]))")
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.']*)\.$")
 _INITIAL = re.compile(r"[a-z]")
 _DOTTED = re.compile(r"(?:[a-z]\.)+[a-z]")
