@@ -99,6 +99,9 @@ LIST_TITLES = [
     # two clauses, each with its subject, verb and date
     ("The garrison withdrew in 2019, and the border crossing reopened in 2021.",
      ["The garrison withdrew", "The border crossing reopened"]),
+    # ... and a pronoun there stands for the first clause's subject
+    ("The Lindqvist ferry company was founded in 1923, and it was sold in 1998.",
+     ["The Lindqvist ferry company was founded", "The Lindqvist ferry company was sold"]),
     # ... but the start and end of one happening stay one
     ("Dock workers in Porto began a strike on Monday and ended it on Wednesday.",
      ["Dock workers in Porto began a strike on Monday and ended it on Wednesday"]),

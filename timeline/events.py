@@ -350,23 +350,37 @@ def _coordinated(s: Sentence, dating: list[Mention]) -> list[Clause]:
     joints = list(_AND.finditer(text, first.end - off, second.start - off))
     joint = next((m for m in joints if _verb_at(text, m.end())), None)
     verb = _first_verb(text, first.start - off)
+    subject = _subject(text, verb) if verb is not None else ""
     if joint is None:  # "The army withdrew in 2019, and the border reopened in 2021"
         # (without a known verb before the first date, only after a comma)
         own = next((m for m in joints if _own_subject(text, m.end())
                     and (verb is not None or m.group().startswith(","))), None)
         if own is None:
             return []
+        pronoun = _PRONOUN.match(text, own.end())
+        if pronoun and subject:  # "..., and it was sold in 1998": "The company was sold"
+            return [(first, s.start, off + own.start(), ""),
+                    (second, off + pronoun.end(), s.end, subject)]
         return [(first, s.start, off + own.start(), ""), (second, off + own.end(), s.end, "")]
-    if verb is None or _TIMING.match(text, joint.end()):
+    if not subject or _TIMING.match(text, joint.end()):
         return []  # ("began on Monday and ended on Wednesday": one happening's bounds)
+    return [(first, s.start, off + joint.start(), ""),
+            (second, off + joint.end(), s.end, subject)]
+
+
+_PRONOUN = re.compile(r"(?:it|they|he|she)\s+", re.IGNORECASE)
+
+
+def _subject(text: str, verb: int) -> str:
+    """The subject before the verb at ``verb``, without an opening phrase ("In Moscow,")
+    or an apposition ("Lai, a former doctor,"); "" when it does not look like one."""
     subject = text[:verb].strip(" ,")
     if "," in subject and _OPENING.match(subject):  # "In Moscow, Lai became ..."
         subject = subject.split(",", 1)[1].strip(" ,")
     subject = subject.split(",", 1)[0].strip()  # "Lai, a former doctor, became ..."
     if not (subject[:1].isupper() or _ARTICLE.match(subject)) or len(subject.split()) > 8:
-        return []
-    return [(first, s.start, off + joint.start(), ""),
-            (second, off + joint.end(), s.end, subject)]
+        return ""
+    return subject
 
 
 def _clauses(s: Sentence, dating: list[Mention]) -> list[Clause]:
