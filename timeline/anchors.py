@@ -123,6 +123,8 @@ _UNTIL = re.compile(r"\b(?:until|till)\s+(?:(?:the|early|late|mid-?|next|this|la
                     re.IGNORECASE)
 _DEADLINE = re.compile(r"\s+to\s+[a-z]", re.IGNORECASE)
 _PAST_AUXILIARIES = frozenset({"had", "was", "were", "did"})
+_PRESENT_STATE = re.compile(r"\b(?:is|are|remains?|stays?)\s+(?:still\s+)?$", re.IGNORECASE)
+"""Before a participle, a state that holds now ("is closed until Friday": ahead)."""
 _DEFERRAL = re.compile(r"(?:postpon|delay|defer|extend|adjourn|suspend)", re.IGNORECASE)
 """Past verbs that move a date ahead ("postponed until Tuesday", "extended until Friday")."""
 
@@ -152,14 +154,16 @@ def _until_tense(text: str, at: int, end: int) -> str:
 
     A future verb before it in its clause makes it ahead ("would stay closed until
     Friday"), as does a past one that puts it off ("postponed until Tuesday"); another past
-    one, behind ("stayed until Friday"). A clause of reported speech starts after its verb
+    one, behind ("stayed until Friday"), unless it says a state that holds now ("is closed
+    until Friday"). A clause of reported speech starts after its verb
     ("said the shops may stay open until Sunday" has none). A deadline ("until Friday to
     settle") and a date that ends nothing said in a tense ("continues until Sunday", "has
     until Tuesday") are ahead. An opening "Until Thursday," takes the main clause's
     auxiliary ("the police had not ...")."""
     since = max((m.end() for m in REPORTING_VERBS.finditer(text, 0, at)), default=0)
     before = [(kind, text[cue_start:cue_end]) for kind, cue_start, cue_end in _cues(text)
-              if since <= cue_start and cue_end <= at]
+              if since <= cue_start and cue_end <= at
+              and not _PRESENT_STATE.search(text, max(0, cue_start - 24), cue_start)]
     if any(kind == "future" for kind, _ in before) or _DEADLINE.match(text, end) or (
             before and _DEFERRAL.match(before[-1][1])):
         return "future"
