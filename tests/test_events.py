@@ -48,6 +48,8 @@ CASES = [
     ("Prices rose between May 3 and 17, the agency said.", "3–17 May 2025"),
     # other wording between them: the first dates the sentence
     ("The envoys met on Monday, then flew home on Friday.", "1 Sep 2025"),
+    # a vague stretch ahead is whole months, not days made up from the published one
+    ("The two navies will hold more joint drills in the year ahead.", "about Sep 2025 – Sep 2026"),
 ]
 
 

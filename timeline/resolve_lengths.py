@@ -86,7 +86,7 @@ def _vague_future(c: Candidate, ctx: Context) -> Result | None:
     if unit.startswith(("day", "week")):
         precision = Precision.WEEK
     start, end = ctx.anchor, ctx.anchor + timedelta(days=reach)
-    if precision == Precision.MONTH:  # whole months from the published one: no made-up days
+    if precision in (Precision.MONTH, Precision.YEAR):  # whole months: no made-up days
         start, end = start.replace(day=1), end.replace(day=dates.last_day(end.year, end.month))
     span = DateSpan(start, end, precision, True)
     return Result("DATE", "FUTURE_REF", span, "published-date",
