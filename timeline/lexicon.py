@@ -54,7 +54,10 @@ PAST_CUES = re.compile(
     r"announced|reported|stated|declared|arrived|called|launched|began|ended|last|ago|"
     r"lost|rose|fell|won|sold|paid|led|left|saw|grew|spent|struck|fought|became|brought|"
     r"bought|built|caught|chose|drove|flew|kept|knew|ran|sent|spoke|stood|wrote|found|felt|"
-    r"heard|meant|sank|broke|shot|fled|died|killed|"
+    r"heard|meant|sank|broke|shot|fled|died|killed|withdrew|overthrew|threw|drew|blew|oversaw|"
+    r"sought|thought|taught|dealt|swept|slept|lent|sang|drank|swore|rode|wore|stole|froze|"
+    r"woke|overcame|undertook|overtook|shook|understood|upheld|withstood|stuck|dug|forgot|"
+    r"forbade|arose|"
     r"earlier|(?-i:[a-z]{3,}ed)(?<!need)(?<!ceed)(?<!hundred)(?<!speed)(?<!seed)(?<!feed)"
     r"(?<!breed)(?<!shed)(?<!indeed)|since)\b", re.IGNORECASE)
 
