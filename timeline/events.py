@@ -303,11 +303,12 @@ Clause = tuple[Mention, int, int, str]
 and the subject it shares with an earlier clause ("" when it has its own)."""
 
 _AND = re.compile(r",?\s+and\s+(?:then\s+|later\s+|also\s+)?", re.IGNORECASE)
+"""What joins two clauses of a sentence."""
 _OPENING = re.compile(r"(?:in|on|at|after|before|during|since|by|from|for|with|as|when|"
                       r"while|although|though|despite|meanwhile|however)\b", re.IGNORECASE)
-
-
+"""An opening phrase before a subject ("In Moscow, Lai became ...")."""
 _ARTICLE = re.compile(r"(?:the|a|an)\s", re.IGNORECASE)
+_PRONOUN = re.compile(r"(?:it|they|he|she)\s+", re.IGNORECASE)
 _WORD_AHEAD = re.compile(r"[A-Za-z][\w'-]*\s+")
 
 
@@ -367,8 +368,6 @@ def _coordinated(s: Sentence, dating: list[Mention]) -> list[Clause]:
     return [(first, s.start, off + joint.start(), ""),
             (second, off + joint.end(), s.end, subject)]
 
-
-_PRONOUN = re.compile(r"(?:it|they|he|she)\s+", re.IGNORECASE)
 
 
 def _subject(text: str, verb: int) -> str:
