@@ -155,11 +155,11 @@ def _until_tense(text: str, at: int, end: int) -> str:
     A future verb before it in its clause makes it ahead ("would stay closed until
     Friday"), as does a past one that puts it off ("postponed until Tuesday"); another past
     one, behind ("stayed until Friday"), unless it says a state that holds now ("is closed
-    until Friday"). A clause of reported speech starts after its verb
-    ("said the shops may stay open until Sunday" has none). A deadline ("until Friday to
-    settle") and a date that ends nothing said in a tense ("continues until Sunday", "has
-    until Tuesday") are ahead. An opening "Until Thursday," takes the main clause's
-    auxiliary ("the police had not ...")."""
+    until Friday"). A clause of reported speech starts after its verb ("said the shops may
+    stay open until Sunday" has none). A deadline ("until Friday to settle") and a date
+    that ends nothing said in a tense ("continues until Sunday", "has until Tuesday") are
+    ahead. An opening "Until Thursday," takes the main clause's auxiliary ("the police had
+    not ...")."""
     since = max((m.end() for m in REPORTING_VERBS.finditer(text, 0, at)), default=0)
     before = [(kind, text[cue_start:cue_end]) for kind, cue_start, cue_end in _cues(text)
               if since <= cue_start and cue_end <= at
