@@ -77,6 +77,26 @@ def test_warnings_fail_only_with_strict(make_site: Callable[..., Path],
     assert main(["build", "--strict", str(site)]) == 1
 
 
+def test_documents_not_in_english_get_one_warning(make_site: Callable[..., Path],
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    """Only English time expressions are read: say so once for all the other documents,
+    rather than let their events go missing without a word."""
+    site = make_site({
+        "content/a.md": ARTICLE,
+        "content/fr.md": "---\npublished: 2026-02-03\nlanguage: fr\n---\n"
+                         "Le ministre est arrivé à Oslo le 1er février 2026.\n",
+        "content/cs.md": "---\npublished: 2026-02-03\nlanguage: cs-CZ\n---\n"
+                         "Ministr přijel do Osla 1. února 2026.\n",
+        "content/gb.md": "---\npublished: 2026-02-03\nlanguage: en-GB\n---\n"
+                         "The minister arrived in Oslo on 1 February 2026.\n",
+    })
+    assert main(["build", str(site)]) == 0
+    err = capsys.readouterr().err
+    assert err.count("not in English") == 1
+    assert "2 documents not in English (content/cs.md, content/fr.md; cs-CZ, fr)" in err
+    assert main(["build", "--strict", str(site)]) == 1
+
+
 def test_config_problems_all_at_once(make_site: Callable[..., Path],
                                      capsys: pytest.CaptureFixture[str]) -> None:
     site = make_site({"timeline.toml": 'titel = "x"\ndrafts = "yes"\n[dates]\ndate_order = "X"\n',

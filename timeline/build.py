@@ -9,7 +9,7 @@ import hashlib
 import logging
 import os
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 
@@ -68,6 +68,22 @@ def _unanchored(doc: Document, extraction: Extraction, config: Config) -> list[P
     return [warning(shown, extraction.sentences[first.sentence].line,
                     f"no published date, so relative dates such as '{first.text}' stay "
                     "unresolved", "add 'published: YYYY-MM-DD' to the front matter")]
+
+
+def _not_english(docs: Sequence[Document], config: Config) -> list[Problem]:
+    """One warning for all the documents in another language than English: the time
+    expressions timeline finds are English ones, so in them only numeric dates ("2026-02-01")
+    and years are found, and an event may be missing or only dated to its year."""
+    other = [d for d in docs if d.language.lower().replace("_", "-").split("-")[0] != "en"]
+    if not other:
+        return []
+    shown = ", ".join(config.content_dir.name + "/" + d.path.as_posix() for d in other[:3])
+    more = f" and {len(other) - 3} more" if len(other) > 3 else ""
+    languages = ", ".join(sorted({d.language for d in other}))
+    return [warning(None, None, f"{len(other)} document{'s' if len(other) != 1 else ''} not in "
+                    f"English ({shown}{more}; {languages}): only numeric dates and years are "
+                    "read there, so events may be missing or dated only to the year",
+                    "timeline reads English time expressions only")]
 
 
 def _shown(path: PurePath | None, config: Config) -> PurePath | None:
@@ -297,6 +313,7 @@ def build_timeline(config: Config, cache: ExtractionCache,
         events, session.registry = assign_ids(merged, published, previous, session.ids)
     for doc in docs:
         problems += _unanchored(doc, extractions[doc.id], config)
+    problems += _not_english(docs, config)
     if not docs and not problems:
         problems.append(warning(None, None, f"no articles found in {config.content_dir}",
                                 "add .md or .txt files"))
