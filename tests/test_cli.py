@@ -89,6 +89,8 @@ def test_documents_not_in_english_get_one_warning(make_site: Callable[..., Path]
                          "Ministr přijel do Osla 1. února 2026.\n",
         "content/gb.md": "---\npublished: 2026-02-03\nlanguage: en-GB\n---\n"
                          "The minister arrived in Oslo on 1 February 2026.\n",
+        "content/us.md": "---\npublished: 2026-02-03\nlanguage: English\n---\n"
+                         "The minister left Oslo on 2 February 2026.\n",
     })
     assert main(["build", str(site)]) == 0
     err = capsys.readouterr().err

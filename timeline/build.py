@@ -74,7 +74,8 @@ def _not_english(docs: Sequence[Document], config: Config) -> list[Problem]:
     """One warning for all the documents in another language than English: the time
     expressions timeline finds are English ones, so in them only numeric dates ("2026-02-01")
     and years are found, and an event may be missing or only dated to its year."""
-    other = [d for d in docs if d.language.lower().replace("_", "-").split("-")[0] != "en"]
+    other = [d for d in docs
+             if d.language.lower().replace("_", "-").split("-")[0] not in ("en", "eng", "english")]
     if not other:
         return []
     shown = ", ".join(config.content_dir.name + "/" + d.path.as_posix() for d in other[:3])
