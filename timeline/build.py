@@ -71,9 +71,10 @@ def _unanchored(doc: Document, extraction: Extraction, config: Config) -> list[P
 
 
 def _not_english(docs: Sequence[Document], config: Config) -> list[Problem]:
-    """One warning for all the documents in another language than English: the time
-    expressions timeline finds are English ones, so in them only numeric dates ("2026-02-01")
-    and years are found, and an event may be missing or only dated to its year."""
+    """One warning for all the documents in another language than English: besides full
+    dates ("1er février 2026", see lexicon.FOREIGN_MONTHS), numeric dates ("2026-02-01")
+    and years, the time expressions timeline finds are English ones, so an event there may
+    be missing or only dated to its year."""
     other = [d for d in docs
              if d.language.lower().replace("_", "-").split("-")[0] not in ("en", "eng", "english")]
     if not other:
@@ -82,9 +83,10 @@ def _not_english(docs: Sequence[Document], config: Config) -> list[Problem]:
     more = f" and {len(other) - 3} more" if len(other) > 3 else ""
     languages = ", ".join(sorted({d.language for d in other}))
     return [warning(None, None, f"{len(other)} document{'s' if len(other) != 1 else ''} not in "
-                    f"English ({shown}{more}; {languages}): only numeric dates and years are "
-                    "read there, so events may be missing or dated only to the year",
-                    "timeline reads English time expressions only")]
+                    f"English ({shown}{more}; {languages}): only full dates ('1er février "
+                    "2026', '1. Februar 2026'), numeric dates and years are read there, so "
+                    "events may be missing or dated only to the year",
+                    "timeline reads other time expressions in English only")]
 
 
 def _shown(path: PurePath | None, config: Config) -> PurePath | None:

@@ -115,8 +115,10 @@ _MORE_DATES = re.compile(r"\s*(?:,\s*\d|(?:,\s*)?(?:and|or|to|through|&)\s|[-–
                          re.IGNORECASE)
 """What follows a date that is one of a list or a stretch ("3, 10 and 17 June", "2015 and
 2019"): the date alone is not the phrase to drop from the title."""
-_DATE_PREPOSITION = re.compile(r"[\s,]*(?:\b(?:on|in|at|by|during|since|from)\s+(?:the\s+)?)?$",
-                               re.IGNORECASE)
+_DATE_PREPOSITION = re.compile(
+    r"[\s,]*(?:\b(?:on|in|at|by|during|since|from|le|el)\s+(?:the\s+)?)?$", re.IGNORECASE)
+"""What introduces a date that closes a title ("le" and "el" before a French or Spanish
+full date: "à Pékin le 1er février 2026")."""
 
 
 def _strip_date(text: str, mention: Mention, offset: int) -> str:

@@ -110,6 +110,40 @@ MONTH = _month_names()
 WEEKDAY = _weekday_names()
 WEEKDAY_FULL = "(?:" + _alt(sorted({w.capitalize() for w in WEEKDAYS if w.endswith("day")})) + ")"
 DAY = r"(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?"
+
+# Month names of other languages, as a full date writes them ("1er février 2026", "1. Februar
+# 2026", "1 de febrero de 2026", "1. února 2026", "1 lutego 2026", "1 февраля 2026"): only
+# these full dates are read in articles that are not in English (see timeline.build).
+FOREIGN_MONTHS = {
+    **dict.fromkeys(("janvier", "enero", "gennaio", "janeiro", "januar", "januari", "ledna",
+                     "stycznia", "января"), 1),
+    **dict.fromkeys(("février", "fevrier", "febrero", "febbraio", "fevereiro", "februar",
+                     "februari", "února", "unora", "lutego", "февраля"), 2),
+    **dict.fromkeys(("mars", "marzo", "março", "marco", "märz", "maerz", "maart", "března",
+                     "brezna", "marca", "марта"), 3),
+    **dict.fromkeys(("avril", "abril", "aprile", "dubna", "kwietnia", "апреля"), 4),
+    **dict.fromkeys(("mai", "mayo", "maggio", "maio", "mei", "května", "kvetna", "maja",
+                     "мая"), 5),
+    **dict.fromkeys(("juin", "junio", "giugno", "junho", "juni", "června", "cervna", "czerwca",
+                     "июня"), 6),
+    **dict.fromkeys(("juillet", "julio", "luglio", "julho", "juli", "července", "cervence",
+                     "lipca", "июля"), 7),
+    **dict.fromkeys(("août", "aout", "agosto", "augustus", "srpna", "sierpnia", "августа"), 8),
+    **dict.fromkeys(("septembre", "septiembre", "settembre", "setembro", "září", "zari",
+                     "września", "wrzesnia", "сентября"), 9),
+    **dict.fromkeys(("octobre", "octubre", "ottobre", "outubro", "oktober", "října", "rijna",
+                     "października", "pazdziernika", "октября"), 10),
+    **dict.fromkeys(("novembre", "noviembre", "novembro", "listopadu", "listopada",
+                     "ноября"), 11),
+    **dict.fromkeys(("décembre", "decembre", "diciembre", "dicembre", "dezembro", "dezember",
+                     "prosince", "grudnia", "декабря"), 12),
+}
+_GERMAN_MONTHS = ("januar", "februar", "märz", "maerz", "mai", "juni", "juli", "oktober",
+                  "dezember")
+FOREIGN_MONTH = "(?:" + "|".join(sorted(map(re.escape, [*FOREIGN_MONTHS, *(
+    m.capitalize() for m in _GERMAN_MONTHS)]), key=len, reverse=True)) + ")"
+"""Lower case, as these languages write them, but for German's capitals: "3 Mars 2026"
+(the planet) is no date."""
 YEAR = r"(?:1[0-9]\d\d|20\d\d)"
 NUMBER_WORD = "(?:" + _alt(sorted((re.escape(k) for k in NUMBERS if k not in ("a", "an",
                                                                              "single")),

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from timeline.lexicon import (
     DAY,
+    FOREIGN_MONTH,
     HOLIDAY,
     MONTH,
     NUMBER,
@@ -62,6 +63,9 @@ RULES: list[tuple[str, re.Pattern[str]]] = [(name, re.compile(_WORD_START + "(?:
             rf"(?:(?P<dsep>\s*[-–]\s*|\s+(?:to|through|and)\s+)(?P<d2>{DAY}))?(?:\s+of)?"
             rf"\s+(?P<m>{MONTH})(?![a-z])"
             rf"(?:,?\s+(?P<y>{YEAR})\b)?"),
+    ("foreign_dmy", rf"{_NOT_NUM_BEFORE}\b(?P<d>3[01]|[12]\d|0?[1-9])(?:er|\.|º|°)?\s+"
+                    rf"(?:de\s+)?(?P<fm>{FOREIGN_MONTH})(?!\w)\s+(?:de\s+|del\s+)?"
+                    rf"(?P<y>{YEAR})\b(?:\s+(?:года|г\.))?"),
     ("mdy", rf"(?:(?P<wd>{WEEKDAY}),?\s+)?(?P<m>{MONTH})(?![a-z])\s+(?:the\s+)?(?P<d>{DAY})"
             rf"(?!\d|:\d|%|\s*(?:%|percent|per\s+cent|million|billion|[ap]\.?m\b))"
             rf"(?:\s*[-–]\s*(?P<d2>{DAY})(?!\d)|(?P<ml>(?:,\s+{DAY}(?!\d))*),?\s+and\s+"
@@ -169,6 +173,7 @@ _MONTHS_HINT = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "
 # where it can start, a hint is asked only once the rule has matched in the sentence.)
 _HINTS: dict[str, tuple[str, ...]] = {
     "iso": (_DIGIT,), "numeric": (_DIGIT,), "dmy": _MONTHS_HINT, "mdy": _MONTHS_HINT,
+    "foreign_dmy": (_DIGIT,),
     "month_or": _MONTHS_HINT, "month_year": _MONTHS_HINT, "month": _MONTHS_HINT,
     "decade": (_DIGIT, "ties"), "century": ("century",),
     "season": ("spring", "summer", "autumn", "fall", "winter"),

@@ -22,7 +22,15 @@ from timeline.anchors import (
     year_note,
     year_tense,
 )
-from timeline.lexicon import DECADE_WORDS, HOLIDAYS, MONTHS, SEASONS, WEEKDAYS, spelled_year
+from timeline.lexicon import (
+    DECADE_WORDS,
+    FOREIGN_MONTHS,
+    HOLIDAYS,
+    MONTHS,
+    SEASONS,
+    WEEKDAYS,
+    spelled_year,
+)
 from timeline.model import DateSpan, Precision, ResolvedBy
 from timeline.patterns import Candidate
 
@@ -356,8 +364,18 @@ def _spelled_year(c: Candidate, ctx: Context) -> Result | None:
     return Result("DATE", dates.span_value(span), span, "absolute", "the text gives the year")
 
 
+def _foreign_date(c: Candidate, ctx: Context) -> Result | None:
+    """A full date in another language ("1er février 2026"): the day it names."""
+    year, month, number = int(c.get("y")), FOREIGN_MONTHS[c.get("fm").lower()], int(c.get("d"))
+    if not valid_date(year, month, number):
+        return unresolved("DATE", "XXXX-XX-XX", f"'{ctx.text[c.start:c.end]}' is not a valid date")
+    span = dates.day_span(date(year, month, number))
+    return Result("DATE", dates.span_value(span), span, "absolute", "the text gives the full date")
+
+
 RESOLVERS = {
     "iso": _calendar_date, "numeric": _calendar_date, "dmy": _calendar_date,
+    "foreign_dmy": _foreign_date,
     "mdy": _calendar_date, "month_or": _month_or, "month_year": _month_year,
     "decade": _decade, "century": _century, "season": _season, "quarter": _quarter, "half": _half,
     "fiscal": _fiscal, "month": _month, "year": _year, "year_ago": _year_ago,

@@ -13,6 +13,10 @@ mr mrs ms dr prof gen col lt sgt capt maj cmdr adm sen rep gov pres st no nos vs
 dept est mt ft rev hon jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu
 thur thurs fri sat sun
 """.split())
+# A day before a German month ("1. Februar"): its full stop ends no sentence.
+_GERMAN_DAY = re.compile(r"(?<![\d.])(?:3[01]|[12]\d|0?[1-9])$")
+_GERMAN_MONTH_AFTER = re.compile(r"\s+(?:Januar|Februar|März|Maerz|April|Mai|Juni|Juli|August|"
+                                 r"September|Oktober|November|Dezember)\b")
 # ... and after which it ends one only when an ordinary sentence opener follows ("U.S. The").
 MAYBE_FINAL = frozenset("""
 u.s u.n u.k e.u a.m p.m etc inc corp co ltd jr sr
@@ -99,8 +103,15 @@ def _keeps_going(text: str, dot: int, after: str) -> bool:
     while run > 0 and text[run - 1] in _WORD_CHARS:
         run -= 1
     match = _WORD_BEFORE.search(text, run, dot + 1)
-    if not match:
-        return False
+    if not match:  # "am 1. Februar 2026": a German day, not a sentence's end
+        return bool(_GERMAN_DAY.search(text, max(0, dot - 3), dot)
+                    and _GERMAN_MONTH_AFTER.match(after))
+    return _abbreviation(match, after)
+
+
+def _abbreviation(match: re.Match[str], after: str) -> bool:
+    """True when the word ending at a full stop (``match``) is an abbreviation that does
+    not end the sentence before ``after``."""
     word = match.group(1).lower().rstrip(".")
     if word in NEVER_FINAL or _INITIAL.fullmatch(word):
         return True
