@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from timeline.build import build, make_cache
+from timeline.build import _EXTRACTION_MODULES, build, make_cache
 from timeline.config import load_config
 from timeline.digest import digest, plain
 from timeline.export import encode
@@ -23,6 +23,7 @@ from timeline.ical import LINE_OCTETS, fold
 from timeline.model import Citation, DateSpan, Event, Precision
 from timeline.pagekeys import RENDER_MODULES
 from timeline.pagevalues import INLINE_MARKUP
+from timeline.stamp import MERGE_MODULES
 from timeline.urls import link
 
 REPO = Path(__file__).resolve().parent.parent
@@ -108,6 +109,18 @@ def test_the_render_digest_covers_every_module_rendering_imports() -> None:
                            text=True, check=True).stdout.split()
     missing = set(found) - set(RENDER_MODULES) - {"publish", "stamp"}
     assert not missing, f"add {sorted(missing)} to pagekeys.RENDER_MODULES"
+
+
+def test_the_build_stamp_covers_every_module_a_build_imports() -> None:
+    """A build that changes nothing is skipped (timeline.stamp): its code must count."""
+    code = ("import sys, timeline.build\n"
+            "print(' '.join(m.split('.', 1)[1] if '.' in m else '__init__'\n"
+            "               for m in sys.modules if m.split('.')[0] == 'timeline'))")
+    found = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True,
+                           text=True, check=True).stdout.split()
+    covered = {*RENDER_MODULES, *_EXTRACTION_MODULES, *MERGE_MODULES}
+    missing = set(found) - covered
+    assert not missing, f"add {sorted(missing)} to stamp.MERGE_MODULES"
 
 
 def test_a_template_that_changes_the_card_placeholders_still_gets_the_cards(

@@ -1,7 +1,7 @@
 """Tell, cheaply, that a build would change nothing.
 
 A build's output is a function of the documents' bytes and dates, the configuration, the
-theme files and the version of timeline. The stamp is a hash of all of them; with it we
+theme files and timeline's code. The stamp is a hash of all of them; with it we
 keep the size and modification time of every file written. When the stamp of a new build
 equals the stored one and every written file is still as we left it, the site on disk is
 already what the build would write (as make decides from timestamps), so the build stops
@@ -10,6 +10,7 @@ after reading the documents.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -29,6 +30,20 @@ from timeline.theme import Theme
 
 NAME = "build-stamp.json"
 
+MERGE_MODULES = ("cache", "groups", "ids", "merge", "publish", "similarity", "stamp")
+"""The modules a build imports besides those the extraction fingerprint and the rendering
+digest cover (a test checks the list): a change to how events merge, or get their ids,
+changes the output too."""
+
+
+@functools.cache
+def _merge_digest() -> str:
+    h = hashlib.sha256()
+    folder = Path(__file__).parent
+    for name in MERGE_MODULES:
+        h.update(name.encode() + b"\0" + (folder / f"{name}.py").read_bytes())
+    return h.hexdigest()
+
 
 @dataclass(frozen=True, slots=True)
 class Stamp:
@@ -47,7 +62,7 @@ def compute(config: Config, theme: Theme, files: Iterable[tuple[str, str]], fing
     with a digest of its bytes), the configuration, the theme and timeline itself."""
     h = hashlib.sha256()
     h.update(f"{__version__}|{fingerprint}|{strict}|{config!r}|{theme_digest(theme)}|"
-             f"{code_digest()}".encode())
+             f"{code_digest()}|{_merge_digest()}".encode())
     for path, digest in files:
         h.update(f"{path}\0{digest}\0".encode())
     return h.hexdigest()
