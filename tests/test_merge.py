@@ -4,12 +4,16 @@ scratch (a build's), and so are the ids given to its events."""
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 
 from timeline import merge, similarity
+from timeline.build import build
+from timeline.config import load_config
 from timeline.dates import day_span, month_span, season_span, week_span, year_span
 from timeline.ids import IdState, assign_ids
 from timeline.merge import Merger, merge_events
@@ -181,3 +185,29 @@ def test_counts_keep_their_leading_binary_digits() -> None:
     assert coarse(1024, 64, 4) == 1024
     assert weight_count(10) == 30  # small sites are weighed exactly, as before
     assert weight_count(9000) == 8704
+
+
+def test_name_spellings_fold_to_one_key() -> None:
+    variants = ("Shoigu", "Choigou", "Čoig", "Shoygu", "Šojgu", "Schoigu", "Szojgu", "Шойгу")
+    assert {similarity.fold_name(v) for v in variants} == {similarity.fold_name("Shoigu")}
+    assert similarity.fold_name("Лавров") == similarity.fold_name("Lavrov")
+    assert similarity.fold_name("Lavrov") != similarity.fold_name("Shoigu")
+
+
+REPORTS = {
+    "en": ("en", "Foreign Minister Sergei Lavrov met Wang Yi in Beijing on 1 February 2026."),
+    "fr": ("fr", "Le ministre Sergueï Lavrov a rencontré Wang Yi à Pékin le 1er février 2026."),
+    "cs": ("cs", "Ministr Sergej Lavrov jednal s Wang Iem v Pekingu 1. února 2026."),
+    "ru": ("ru", "Министр Сергей Лавров встретился с Ван И в Пекине 1 февраля 2026 года."),
+}
+
+
+def test_reports_of_one_meeting_in_four_languages_merge(
+        make_site: Callable[..., Path]) -> None:
+    site = make_site({f"content/{name}.md": f"---\npublished: 2026-02-02\nlanguage: {lang}\n"
+                      f"source: {name}\n---\n{text}\n"
+                      for name, (lang, text) in REPORTS.items()})
+    report = build(load_config(site))
+    [event] = report.timeline.events
+    assert {c.document for c in event.citations} == set(REPORTS)
+    assert event.date == day_span(date(2026, 2, 1))

@@ -41,11 +41,11 @@ def is_furniture(text: str) -> bool:
     return bool(FURNITURE.match(text.strip(" -•*\t")))
 
 
-_NAME = re.compile(r"[A-ZÀ-ÞČŠŽ][\w’'.-]*(?:\s+(?:of\s+|de\s+|al-)?[A-ZÀ-ÞČŠŽ][\w’'-]*)*")
+_NAME = re.compile(r"[A-ZÀ-ÞČŠŽА-ЯЁ][\w’'.-]*(?:\s+(?:of\s+|de\s+|al-)?[A-ZÀ-ÞČŠŽА-ЯЁ][\w’'-]*)*")
 _POSSESSIVE = re.compile(r"(?<=\w)[’']s\b\s*")
 # A capital after a word, comma, semicolon or bracket and a space. The look-behind comes
 # after the capital so that the search can skip to capitals (the same matches, faster).
-_INNER_CAPITAL = re.compile(r"([A-ZÀ-ÞČŠŽ](?<=[\w,;)]\s[A-ZÀ-ÞČŠŽ])[\w-]+)")
+_INNER_CAPITAL = re.compile(r"([A-ZÀ-ÞČŠŽА-ЯЁ](?<=[\w,;)]\s[A-ZÀ-ÞČŠŽА-ЯЁ])[\w-]+)")
 _ORDINARY_ENDINGS = ("ing", "ed", "ly", "tion", "ment", "ness", "ity", "ous", "ive", "ation",
                      "ance", "ence")
 

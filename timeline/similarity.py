@@ -19,8 +19,14 @@ from dataclasses import dataclass
 
 from timeline.model import DateSpan, Event
 
-_TRANSLIT = str.maketrans({"č": "ch", "ć": "ch", "š": "sh", "ś": "sh", "ž": "zh", "ź": "zh",
-                           "ł": "l", "ø": "o", "æ": "ae", "ß": "ss", "đ": "d", "ı": "i"})
+_TRANSLIT = str.maketrans({
+    "č": "ch", "ć": "ch", "š": "sh", "ś": "sh", "ž": "zh", "ź": "zh", "ł": "l", "ø": "o",
+    "æ": "ae", "ß": "ss", "đ": "d", "ı": "i",
+    # Russian, as English papers spell it (Шойгу: Shoygu)
+    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh", "з": "z",
+    "и": "i", "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r",
+    "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh",
+    "щ": "shch", "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "yu", "я": "ya"})
 _GENERIC = frozenset("""
 president minister secretary council foreign defence defense ministry spokesperson spokesman
 spokeswoman chief general state agency news security senior top former deputy prime chairman
@@ -38,7 +44,12 @@ day days
 """.split())
 KINDS = {
     "meeting": ("met with", "meet with", "met ", "meeting", "talks", "received", "summit",
-                "hosted", "held talks"),
+                "hosted", "held talks",
+                # the same in reports in other languages, whose full dates are read too
+                "rencontr", "entretien", "pourparlers", "traf ", "trafen", "treffen",
+                "gespräch", "se reuni", "reunión", "incontr", "colloqui", "encontro",
+                "reuniu", "ontmoet", "jednal", "jednání", "setkal", "spotkał", "spotkani",
+                "rozmow", "встрет", "переговор"),
     "call": ("phone", "telephone", "call with", "video call", "spoke with", "spoke to",
              "conversation", "called his", "called her", "called their"),
     "visit": ("visit", "visited", "visiting", "arrived in", "arrived at", "trip to", "travelled",
@@ -96,12 +107,14 @@ def weight(count: int, df: int) -> float:
 
 
 def fold_name(word: str) -> str:
-    """A spelling-insensitive key for one name: Shoigu, Choigou, Čoig and Shoygu agree."""
+    """A spelling-insensitive key for one name: Shoigu, Choigou, Čoig, Shoygu, Šojgu,
+    Szojgu and Шойгу agree."""
     text = unicodedata.normalize("NFKD", word.casefold().translate(_TRANSLIT))
     text = "".join(ch for ch in text if ch.isalpha() and ch.isascii())
     if len(text) >= 5:
         text = re.sub(r"(?:ians|ian|ese|ish|ia|a|e|s)$", "", text)
-    text = re.sub(r"sch|tch|sh|ch|zh", "S", text)
+    text = re.sub(r"(?<=[aeiou])j", "y", text)  # Slavic j after a vowel: Šojgu, Shoygu
+    text = re.sub(r"sch|tch|sh|sz|ch|zh", "S", text)  # (sz: Polish, Szojgu)
     skeleton = text[:1] + re.sub(r"[aeiouy]", "", text[1:])
     skeleton = re.sub(r"(.)\1+", r"\1", skeleton)
     return skeleton if len(skeleton) >= 2 else text
