@@ -76,6 +76,14 @@ TITLES = [
      "Dock workers in Porto joined the strike, which ended on Monday"),
     # a stretch of time is one date phrase, dropped whole
     ("The port stayed shut from 3 March to 5 March.", "The port stayed shut"),
+    # an aside between the subject and its verb goes; a name in it stays
+    ("Dock workers in Porto, angry at the new rules, walked out on Monday.",
+     "Dock workers in Porto walked out"),
+    ("Its foreign minister, Ilse Brandt, signed the accord on Monday.",
+     "Ilse Brandt signed the accord"),
+    ("The harbour, officials said, reopened on Monday.", "The harbour reopened"),
+    ("Lindqvist, Porto and Gdansk closed their ports on Monday.",
+     "Lindqvist, Porto and Gdansk closed their ports"),
 ]
 
 LIST_TITLES = [
@@ -95,7 +103,7 @@ LIST_TITLES = [
     # two verbs of one subject, each with its date: two happenings, the second titled with
     # the first's subject
     ("Okafor, a former judge, became mayor in 2016 and was elected governor in May 2023.",
-     ["Okafor, a former judge, became mayor", "Okafor was elected governor"]),
+     ["Okafor became mayor", "Okafor was elected governor"]),
     ("In Oslo, the envoy arrived on 3 March and then met the king on 4 March.",
      ["In Oslo, the envoy arrived", "The envoy met the king"]),
     # two clauses, each with its subject, verb and date

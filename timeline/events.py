@@ -154,6 +154,7 @@ def make_title(text: str, mention: Mention | None = None, offset: int = 0) -> st
         before = title
         title = _LEAD_IN.sub("", title)
         title = _ACCORDING.sub("", title)
+        title = _without_aside(title)
         trimmed = _ATTRIBUTION.sub("", title)
         if len(trimmed) >= 25:
             title = trimmed
@@ -172,6 +173,29 @@ def make_title(text: str, mention: Mention | None = None, offset: int = 0) -> st
     if title and title[0].islower():
         title = title[0].upper() + title[1:]
     return title
+
+
+_ASIDE = re.compile(r"(?P<subject>[^,]{2,60}?),\s+(?P<aside>[^,]{2,140}?),\s+(?=\w)")
+_SAID = re.compile(r"[\w\s.'-]{2,40}\s+(?:said|says|added|noted|stated)", re.IGNORECASE)
+_HAS_NAME = re.compile(r"(?<!^)\b[A-ZÀ-ÞČŠŽА-ЯЁ]|^[A-ZÀ-ÞČŠŽА-ЯЁ][\w’'-]*\s+[A-ZÀ-ÞČŠŽА-ЯЁ]")
+
+
+def _without_aside(title: str) -> str:
+    """A title without the aside between its subject and its verb: an apposition ("Lai, a
+    former doctor, became ..."; "Wang Yi, Member of the Political Bureau ..., held ..."),
+    an attribution ("China, he said, is ready ...") or a relative clause ("Prices, which
+    had risen for months, fell"). When the subject names no one and the aside names
+    someone ("Its foreign minister, Joseph Wu, said ..."), the aside is the subject."""
+    match = _ASIDE.match(title)
+    if match is None or not _verb_at(title, match.end()):
+        return title
+    subject, aside, rest = match.group("subject"), match.group("aside"), title[match.end():]
+    if _OPENING.match(subject) or " and " in aside:  # "In Moscow, X, ..."; a list
+        return title
+    if (not _SAID.fullmatch(aside) and aside[:1].isupper() and _HAS_NAME.search(aside)
+            and not _HAS_NAME.search(subject) and " " in subject):
+        return f"{aside} {rest}"  # "Its overseas minister, Joseph Wu, said ..."
+    return f"{subject} {rest}"
 
 
 _WORD = re.compile(r"[A-Za-z][\w'-]+")
