@@ -16,6 +16,7 @@ from pathlib import Path, PurePath
 from timeline import pickles, stamp
 from timeline.cache import ExtractionCache, entry_key, write_entry
 from timeline.config import Config
+from timeline.digest import modules_digest
 from timeline.documents import EXTENSIONS, MAX_BYTES, discover, read_document
 from timeline.errors import BuildFailed, Problem, problem, warning
 from timeline.events import extract_events
@@ -224,17 +225,10 @@ def read_documents(config: Config, memo: ReadMemo | None = None,
     return docs, problems
 
 
-@functools.cache
 def _code_digest() -> str:
     """A hash of the extraction code itself, so that upgrading timeline never reuses stale
     cache entries even when EXTRACTOR_VERSION was not bumped."""
-    import timeline
-
-    digest = hashlib.sha256()
-    folder = Path(timeline.__file__).parent
-    for name in _EXTRACTION_MODULES:
-        digest.update((folder / f"{name}.py").read_bytes())
-    return digest.hexdigest()[:12]
+    return modules_digest(_EXTRACTION_MODULES)[:12]
 
 
 _EXTRACTION_MODULES = ("model", "dates", "lexicon", "patterns", "regex_starts", "temporal",

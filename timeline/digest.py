@@ -17,7 +17,8 @@ import types
 import typing
 from collections.abc import Callable, Mapping
 from datetime import date
-from pathlib import PurePath
+from functools import cache
+from pathlib import Path, PurePath
 from typing import Any
 
 _SCALARS = frozenset({str, int, float, bool, type(None), bytes})
@@ -125,3 +126,15 @@ def _strict(value: Any) -> Any:
 
 
 __all__ = ["digest", "plain"]
+
+
+@cache
+def modules_digest(names: tuple[str, ...]) -> str:
+    """A hash of the source of these timeline modules (by name, in this order): what the
+    extraction cache, the page records and the build stamp check so that a changed timeline
+    never reuses what an older one made."""
+    h = hashlib.sha256()
+    folder = Path(__file__).parent
+    for name in names:
+        h.update(name.encode() + b"\0" + (folder / f"{name}.py").read_bytes())
+    return h.hexdigest()

@@ -19,16 +19,14 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
-from pathlib import Path
 
 import jinja2
 import jinja2.meta
 import jinja2.nodes
 import markdown_it
 
-import timeline
 from timeline.config import Config
-from timeline.digest import digest, plain
+from timeline.digest import digest, modules_digest, plain
 from timeline.model import Document, Event, Timeline
 from timeline.theme import Theme
 
@@ -44,16 +42,7 @@ RENDER_MODULES = ("__init__", "config", "dates", "digest", "errors", "export", "
 
 def code_digest() -> str:
     """A hash of the rendering code, so that an upgrade never reuses stale pages."""
-    return _code_digest(Path(timeline.__file__).parent)
-
-
-@functools.cache
-def _code_digest(folder: Path) -> str:
-    h = hashlib.sha256()
-    for name in RENDER_MODULES:
-        h.update(name.encode() + b"\0" + (folder / f"{name}.py").read_bytes())
-    h.update(f"{jinja2.__version__}|{markdown_it.__version__}".encode())
-    return h.hexdigest()
+    return f"{modules_digest(RENDER_MODULES)}|{jinja2.__version__}|{markdown_it.__version__}"
 
 
 def theme_digest(theme: Theme) -> str:

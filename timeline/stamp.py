@@ -10,7 +10,6 @@ after reading the documents.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import os
@@ -22,6 +21,7 @@ from typing import Any
 
 from timeline import __version__
 from timeline.config import Config
+from timeline.digest import modules_digest
 from timeline.errors import Problem
 from timeline.output import FileStat
 from timeline.pagekeys import code_digest, theme_digest
@@ -34,15 +34,6 @@ MERGE_MODULES = ("cache", "groups", "ids", "merge", "publish", "similarity", "st
 """The modules a build imports besides those the extraction fingerprint and the rendering
 digest cover (a test checks the list): a change to how events merge, or get their ids,
 changes the output too."""
-
-
-@functools.cache
-def _merge_digest() -> str:
-    h = hashlib.sha256()
-    folder = Path(__file__).parent
-    for name in MERGE_MODULES:
-        h.update(name.encode() + b"\0" + (folder / f"{name}.py").read_bytes())
-    return h.hexdigest()
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +53,7 @@ def compute(config: Config, theme: Theme, files: Iterable[tuple[str, str]], fing
     with a digest of its bytes), the configuration, the theme and timeline itself."""
     h = hashlib.sha256()
     h.update(f"{__version__}|{fingerprint}|{strict}|{config!r}|{theme_digest(theme)}|"
-             f"{code_digest()}|{_merge_digest()}".encode())
+             f"{code_digest()}|{modules_digest(MERGE_MODULES)}".encode())
     for path, digest in files:
         h.update(f"{path}\0{digest}\0".encode())
     return h.hexdigest()
