@@ -121,27 +121,29 @@ FOREIGN_MONTHS = {
                      "februari", "února", "unora", "lutego", "февраля"), 2),
     **dict.fromkeys(("mars", "marzo", "março", "marco", "märz", "maerz", "maart", "března",
                      "brezna", "marca", "марта"), 3),
-    **dict.fromkeys(("avril", "abril", "aprile", "dubna", "kwietnia", "апреля"), 4),
+    **dict.fromkeys(("avril", "abril", "aprile", "april", "dubna", "kwietnia", "апреля"), 4),
     **dict.fromkeys(("mai", "mayo", "maggio", "maio", "mei", "května", "kvetna", "maja",
                      "мая"), 5),
     **dict.fromkeys(("juin", "junio", "giugno", "junho", "juni", "června", "cervna", "czerwca",
                      "июня"), 6),
     **dict.fromkeys(("juillet", "julio", "luglio", "julho", "juli", "července", "cervence",
                      "lipca", "июля"), 7),
-    **dict.fromkeys(("août", "aout", "agosto", "augustus", "srpna", "sierpnia", "августа"), 8),
-    **dict.fromkeys(("septembre", "septiembre", "settembre", "setembro", "září", "zari",
-                     "września", "wrzesnia", "сентября"), 9),
+    **dict.fromkeys(("août", "aout", "agosto", "august", "augustus", "srpna", "sierpnia",
+                     "августа"), 8),
+    **dict.fromkeys(("septembre", "septiembre", "settembre", "setembro", "september", "září",
+                     "zari", "września", "wrzesnia", "сентября"), 9),
     **dict.fromkeys(("octobre", "octubre", "ottobre", "outubro", "oktober", "října", "rijna",
                      "października", "pazdziernika", "октября"), 10),
-    **dict.fromkeys(("novembre", "noviembre", "novembro", "listopadu", "listopada",
+    **dict.fromkeys(("novembre", "noviembre", "novembro", "november", "listopadu", "listopada",
                      "ноября"), 11),
     **dict.fromkeys(("décembre", "decembre", "diciembre", "dicembre", "dezembro", "dezember",
                      "prosince", "grudnia", "декабря"), 12),
 }
-_GERMAN_MONTHS = ("januar", "februar", "märz", "maerz", "mai", "juni", "juli", "oktober",
-                  "dezember")
-FOREIGN_MONTH = "(?:" + "|".join(sorted(map(re.escape, [*FOREIGN_MONTHS, *(
-    m.capitalize() for m in _GERMAN_MONTHS)]), key=len, reverse=True)) + ")"
+GERMAN_MONTHS = ("Januar", "Februar", "März", "Maerz", "April", "Mai", "Juni", "Juli", "August",
+                 "September", "Oktober", "November", "Dezember")
+"""As German writes them, capitalised."""
+FOREIGN_MONTH = "(?:" + "|".join(sorted(map(re.escape, {*FOREIGN_MONTHS, *GERMAN_MONTHS}),
+                                        key=len, reverse=True)) + ")"
 """Lower case, as these languages write them, but for German's capitals: "3 Mars 2026"
 (the planet) is no date."""
 YEAR = r"(?:1[0-9]\d\d|20\d\d)"

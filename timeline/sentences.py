@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from timeline.lexicon import GERMAN_MONTHS
 from timeline.model import Document, Sentence
 
 # Abbreviations after which a full stop never ends a sentence ("Col. Tan", "Feb. 1") ...
@@ -15,8 +16,7 @@ thur thurs fri sat sun
 """.split())
 # A day before a German month ("1. Februar"): its full stop ends no sentence.
 _GERMAN_DAY = re.compile(r"(?<![\d.])(?:3[01]|[12]\d|0?[1-9])$")
-_GERMAN_MONTH_AFTER = re.compile(r"\s+(?:Januar|Februar|März|Maerz|April|Mai|Juni|Juli|August|"
-                                 r"September|Oktober|November|Dezember)\b")
+_GERMAN_MONTH_AFTER = re.compile(r"\s+(?:" + "|".join(GERMAN_MONTHS) + r")\b")
 # ... and after which it ends one only when an ordinary sentence opener follows ("U.S. The").
 MAYBE_FINAL = frozenset("""
 u.s u.n u.k e.u a.m p.m etc inc corp co ltd jr sr
