@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 import signal
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -122,6 +124,31 @@ def test_unexpected_exception_exits_3(monkeypatch: pytest.MonkeyPatch,
     site = make_site({"content/a.md": ARTICLE})
     assert main(["build", str(site)]) == 3
     assert "bug in timeline" in capsys.readouterr().err
+
+
+def test_the_command_exits_at_once_with_its_output_whole_and_its_code(
+        make_site: Callable[..., Path], tmp_path: Path) -> None:
+    """`python -m timeline` ends with os._exit (cli.run): what it printed must still all
+    arrive through a pipe, with main()'s exit code; a reader gone gives 141 as after
+    SIGPIPE, not a bug's 3."""
+    path = tmp_path / "long.txt"
+    path.write_text("".join(f"Talks were held on {d} March 2025.\n" for d in range(1, 29)) * 40)
+    command = [sys.executable, "-m", "timeline"]
+    done = subprocess.run([*command, "extract", "--json", "--published", "2025-04-01",
+                           str(path)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert len(json.loads(done.stdout)["expressions"]) == 28 * 40  # not cut short
+    bad = make_site({"content/a.md": ARTICLE, "content/b.md": "---\ntitle: [\n---\nText.\n"})
+    failed = subprocess.run([*command, "build", str(bad)], capture_output=True, text=True,
+                            timeout=120)
+    assert failed.returncode == 1
+    assert "b.md" in failed.stderr and failed.stderr.rstrip().endswith(".")
+    reader, writer = os.pipe()
+    os.close(reader)
+    closed = subprocess.run([*command, "extract", "--published", "2025-04-01", str(path)],
+                            stdout=writer, stderr=subprocess.DEVNULL, timeout=120)
+    os.close(writer)
+    assert closed.returncode == 141
 
 
 def test_new_makes_a_site_that_builds(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

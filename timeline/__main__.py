@@ -1,8 +1,6 @@
 """Run the command line with ``python -m timeline``."""
 
-import sys
-
-from timeline.cli import main
+from timeline.cli import run
 
 if __name__ == "__main__":  # not when a spawned process imports this module
-    sys.exit(main())
+    run()

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
+import os
 import signal
 import sys
 import threading
@@ -12,11 +14,15 @@ import traceback
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from typing import NoReturn
 
 from timeline import __version__
 from timeline.errors import Problem, TimelineError
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
+EXIT_PIPE = 141
+"""The reader of the output went away (``timeline extract ... | head``): the code a shell
+gives a command that SIGPIPE ended."""
 
 
 def _positive(text: str) -> int:
@@ -250,7 +256,7 @@ def _terminated(signum: int, frame: object) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code (0 ok, 1 bad input, 2 usage, 3 our bug,
-    130 interrupted, 143 terminated)."""
+    130 interrupted, 141 output's reader gone, 143 terminated)."""
     try:
         args = _parser().parse_args(argv)
     except SystemExit as exc:
@@ -266,6 +272,24 @@ def main(argv: Sequence[str] | None = None) -> int:
             signal.signal(signal.SIGTERM, previous)
 
 
+def run() -> NoReturn:
+    """The ``timeline`` command itself (``python -m timeline`` and the installed script):
+    main(), then exit at once, without the interpreter's tidying up.
+
+    That tidying frees every object one by one: after a build of 4,000 articles, 0.9 s of
+    its 12 s went there, with every file written and every message printed (mypy exits
+    so for the same reason). Nothing is lost: the build's processes are joined and its
+    files closed before main() returns; only the output streams still need flushing."""
+    code = main()
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe: what the interpreter would say
+            code = code or 120
+    os._exit(code)
+
+
 def _run(args: argparse.Namespace) -> int:
     try:
         if args.command in ("build", "check"):
@@ -279,9 +303,23 @@ def _run(args: argparse.Namespace) -> int:
         return EXIT_INPUT
     except KeyboardInterrupt as exc:
         return 143 if isinstance(exc, Terminated) else 130
+    except BrokenPipeError:  # (the helper's pipes fail as OutputError, see offload)
+        _silence_output()
+        return EXIT_PIPE
     except Exception:
-        traceback.print_exc()
-        print("This is a bug in timeline, please report it with the message above.",
-              file=sys.stderr)
+        _report_bug()
         return EXIT_BUG
+
+
+def _silence_output() -> None:
+    """Point standard output, whose reader went away, at os.devnull, so that what is left
+    in its buffer fails no more on the way out (Python's documented remedy)."""
+    with contextlib.suppress(OSError, ValueError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+def _report_bug() -> None:
+    traceback.print_exc()
+    print("This is a bug in timeline, please report it with the message above.",
+          file=sys.stderr)
 
