@@ -4,6 +4,7 @@ the output depends on changed; extraction on several processes gives the same re
 from __future__ import annotations
 
 import functools
+import os
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,7 @@ import pytest
 from timeline.build import build, extract, make_cache, read_documents
 from timeline.config import load_config
 from timeline.errors import BuildFailed
+from timeline.model import Document, Extraction
 from timeline.parallel import extract_many
 from timeline.temporal import Settings
 
@@ -69,10 +71,18 @@ def test_extraction_on_several_processes_equals_one(tmp_path: Path) -> None:
     docs, _ = read_documents(config)
     run = functools.partial(extract, settings=Settings())
     seen: list[tuple[str, int, int]] = []
-    parallel = extract_many(docs, run, jobs=2, progress=lambda stage, done, total: seen.append(
-        (stage, done, total)))
-    serial = extract_many(docs, run, jobs=1)
+    received: list[tuple[str, int]] = []
+
+    def receive(doc: Document, extraction: Extraction) -> tuple[str, Extraction]:
+        received.append((doc.id, os.getpid()))
+        return doc.id, extraction
+
+    parallel = extract_many(docs, run, receive, jobs=2,
+                            progress=lambda stage, done, total: seen.append((stage, done, total)))
+    assert sorted(received) == sorted((doc.id, os.getpid()) for doc in docs)  # here, once each
+    serial = extract_many(docs, run, receive, jobs=1)
     assert parallel == serial
+    assert all(parallel[doc.id][0] == doc.id for doc in docs)
     assert len(parallel) == 60
     assert seen and seen[-1] == ("extracting", 60, 60)
 

@@ -111,6 +111,13 @@ def _run(seed: int, steps: int, start: int) -> Merger:
     previous: dict[str, str] = {}
     for _ in range(steps):
         expected = Merger().update(docs)
+        staged = Merger()  # as a build does: each document staged as it is extracted
+        for doc in rng.sample(sorted(docs), len(docs)):
+            staged.stage(doc, docs[doc])
+        assert staged.update(docs) == expected
+        for doc in rng.sample(sorted(docs), len(docs) // 3):  # known ones are left alone;
+            # candidates staged from other events than the update's are not used
+            kept.stage(doc, docs[doc] if rng.random() < 0.7 else _document(rng, doc))
         assert kept.update(docs) == expected
         assert merge_events(e for events in docs.values() for e in events) == expected
         published = {doc: date(2024, 1, 1) + timedelta(days=int(doc[3:]) % 7) for doc in docs}

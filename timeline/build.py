@@ -9,7 +9,7 @@ import hashlib
 import logging
 import os
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 
@@ -243,17 +243,24 @@ def settings_fingerprint(config: Config) -> str:
 
 
 def extract_all(docs: list[Document], config: Config, cache: ExtractionCache,
-                jobs: int | None = None, progress: Progress | None = None
+                jobs: int | None = None, progress: Progress | None = None,
+                arrived: Callable[[Document, Extraction], object] | None = None
                 ) -> dict[str, Extraction]:
-    """Stages 2-4 for every document: from the cache, else computed on every core."""
+    """Stages 2-4 for every document: from the cache, else computed on every core.
+    ``arrived`` hears of each computed extraction as it comes in, while the workers go on."""
     run = functools.partial(extract_and_store, settings=Settings.from_config(config.dates),
                             directory=cache.directory, fingerprint=cache.fingerprint)
     found = {doc.id: hit for doc in docs if (hit := cache.lookup(doc)) is not None}
     missing = [doc for doc in docs if doc.id not in found]
-    pickled = extract_many(missing, run, jobs, progress)
-    fresh = {doc.id: pickles.loads(pickled.pop(doc.id)) for doc in missing}
-    for doc in missing:
-        cache.remember(doc, fresh[doc.id])
+
+    def receive(doc: Document, data: bytes) -> Extraction:
+        extraction: Extraction = pickles.loads(data)
+        cache.remember(doc, extraction)
+        if arrived is not None:
+            arrived(doc, extraction)
+        return extraction
+
+    fresh = extract_many(missing, run, receive, jobs, progress)
     return {doc.id: found.get(doc.id) or fresh[doc.id] for doc in docs}
 
 
@@ -294,10 +301,11 @@ def build_timeline(config: Config, cache: ExtractionCache,
     again; the result is the same."""
     docs, problems = read or read_documents(config)
     problems = list(problems)
-    extractions = extract_all(docs, config, cache, jobs, progress)
+    merger = session.merger if session is not None else Merger()
+    extractions = extract_all(docs, config, cache, jobs, progress,
+                              lambda doc, x: merger.stage(doc.id, x.events))
     if progress is not None:
         progress("merging", 0, 1)
-    merger = session.merger if session is not None else Merger()
     merged = merger.update({doc_id: x.events for doc_id, x in extractions.items()})
     if session is None:
         merger.release()

@@ -17,7 +17,7 @@ what ``merge_events`` (a new Merger's first update) does.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from operator import itemgetter
 
@@ -86,6 +86,16 @@ class _Cand:
         self.group: _Group | None = None
 
 
+def _ranked(events: Sequence[Event]) -> Iterator[tuple[Event, int]]:
+    """Each event with how many events before it cite its first sentence (see Order)."""
+    ranks: dict[tuple[str, int], int] = {}
+    for event in events:
+        first = event.citations[0]
+        rank = ranks[first.document, first.sentence] = ranks.get(
+            (first.document, first.sentence), -1) + 1
+        yield event, rank
+
+
 class _Group:
     """A connected group of candidates (through pairs that scored high enough) and the
     events merged from it."""
@@ -109,6 +119,7 @@ class Merger:
 
     def _reset(self) -> None:
         self._docs: dict[str, tuple[Sequence[Event], list[_Cand]]] = {}
+        self._staged: dict[str, tuple[Sequence[Event], list[_Cand]]] = {}
         self._df: dict[str, int] = {}
         self._holders: dict[str, set[_Cand]] = {}
         self._idf: dict[str, float] = {}
@@ -126,18 +137,21 @@ class Merger:
         new: list[_Cand] = []
         for doc in [d for d in self._docs if d not in by_document]:
             gone += self._docs.pop(doc)[1]
+        staged, self._staged = self._staged, {}
         for doc, events in by_document.items():
             known = self._docs.get(doc)
             if known is not None and known[0] is events:
                 continue
+            ready = staged.get(doc)
+            if known is None and ready is not None and ready[0] is events:
+                cands = ready[1]
+                new += cands
+                self._docs[doc] = ready
+                continue
             # An edit changes a few of a document's candidates: keep the others.
             reuse = {(c.event, c.order[4]): c for c in known[1]} if known is not None else {}
-            ranks: dict[tuple[str, int], int] = {}
             cands = []
-            for event in events:
-                first = event.citations[0]
-                rank = ranks[first.document, first.sentence] = ranks.get(
-                    (first.document, first.sentence), -1) + 1
+            for event, rank in _ranked(events):
                 c = reuse.pop((event, rank), None)
                 if c is None:
                     c = _Cand(event, doc, rank)
@@ -154,6 +168,14 @@ class Merger:
             else:
                 self._apply(gone, new)
         return tuple(map(itemgetter(1), self._items))
+
+    def stage(self, doc: str, events: Sequence[Event]) -> None:
+        """Make the candidates of a document new to this merge ahead of the update that
+        adds it: a build stages each document as its extraction comes in, so that this
+        work (a candidate's features, a fifth of a merge) runs while the other documents
+        are being extracted. The next update uses them if given the same ``events``."""
+        if doc not in self._docs:
+            self._staged[doc] = (events, [_Cand(e, doc, rank) for e, rank in _ranked(events)])
 
     def release(self) -> None:
         """Forget everything (a one-off build calls this once it has the merged events).

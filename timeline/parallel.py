@@ -22,6 +22,7 @@ from timeline.model import Document, Progress
 from timeline.pickles import REDUCERS
 
 T = TypeVar("T")
+U = TypeVar("U")
 Extract = Callable[[Document], T]
 """What is done to each document: its extraction, or that extraction already pickled."""
 
@@ -74,17 +75,19 @@ def _run_chunk(extract: Extract[T], docs: Sequence[Document]) -> list[T]:
     return [extract(doc) for doc in docs]
 
 
-def extract_many(docs: Sequence[Document], extract: Extract[T], jobs: int | None = None,
-                 progress: Progress | None = None) -> dict[str, T]:
-    """Every document's extraction by id, on ``jobs`` processes (default: every core).
+def extract_many(docs: Sequence[Document], extract: Extract[T], receive: Callable[[Document, T], U],
+                 jobs: int | None = None, progress: Progress | None = None) -> dict[str, U]:
+    """``receive(doc, extract(doc))`` of every document by id, extract on ``jobs`` processes
+    (default: every core) and receive here, as each result comes in: what receive does
+    (decoding the result, say) then runs while the workers go on with the others.
 
     ``extract`` must be picklable (a module-level function or a partial of one)."""
     jobs = default_jobs() if jobs is None else max(1, jobs)
     total = len(docs)
-    out: dict[str, T] = {}
+    out: dict[str, U] = {}
     if jobs == 1 or total < MIN_PARALLEL:
         for i, doc in enumerate(docs, 1):
-            out[doc.id] = extract(doc)
+            out[doc.id] = receive(doc, extract(doc))
             if progress is not None:
                 progress("extracting", i, total)
         return out
@@ -93,7 +96,7 @@ def extract_many(docs: Sequence[Document], extract: Extract[T], jobs: int | None
         # Extract one document here first: the tables extraction builds on first use (the
         # rule index, about a tenth of a second) are then inherited by every worker instead
         # of being built again in each.
-        out[docs[0].id] = extract(docs[0])
+        out[docs[0].id] = receive(docs[0], extract(docs[0]))
         docs = docs[1:]
     # Chunks big enough to amortise pickling, small enough to balance and show progress.
     size = max(4, min(64, total // (jobs * 8) or 1))
@@ -105,7 +108,7 @@ def extract_many(docs: Sequence[Document], extract: Extract[T], jobs: int | None
                    for chunk in chunks}
         for future in cf.as_completed(futures):
             for doc, extraction in zip(futures[future], future.result(), strict=True):
-                out[doc.id] = extraction
+                out[doc.id] = receive(doc, extraction)
             if progress is not None:
                 progress("extracting", len(out), total)
     return out
