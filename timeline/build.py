@@ -71,13 +71,17 @@ def _unanchored(doc: Document, extraction: Extraction, config: Config) -> list[P
                     "unresolved", "add 'published: YYYY-MM-DD' to the front matter")]
 
 
+def in_english(doc: Document) -> bool:
+    """Whether a document is in English, by its ``language`` (else the site's first)."""
+    return doc.language.lower().replace("_", "-").split("-")[0] in ("en", "eng", "english")
+
+
 def _not_english(docs: Sequence[Document], config: Config) -> list[Problem]:
     """One warning for all the documents in another language than English: besides full
     dates ("1er février 2026", see lexicon.FOREIGN_MONTHS), numeric dates ("2026-02-01")
     and years, the time expressions timeline finds are English ones, so an event there may
     be missing or only dated to its year."""
-    other = [d for d in docs
-             if d.language.lower().replace("_", "-").split("-")[0] not in ("en", "eng", "english")]
+    other = [d for d in docs if not in_english(d)]
     if not other:
         return []
     shown = ", ".join(config.content_dir.name + "/" + d.path.as_posix() for d in other[:3])
@@ -306,7 +310,8 @@ def build_timeline(config: Config, cache: ExtractionCache,
                               lambda doc, x: merger.stage(doc.id, x.events))
     if progress is not None:
         progress("merging", 0, 1)
-    merged = merger.update({doc_id: x.events for doc_id, x in extractions.items()})
+    merged = merger.update({doc_id: x.events for doc_id, x in extractions.items()},
+                           {doc.id for doc in docs if not in_english(doc)})
     if session is None:
         merger.release()
     published = {doc.id: doc.published for doc in docs}

@@ -24,9 +24,11 @@ def _finer(a: DateSpan | None, b: DateSpan | None) -> DateSpan | None:
     return a if a.approximate <= b.approximate else b
 
 
-def combine(members: list[Event], notes: list[str]) -> Event:
+def combine(members: list[Event], notes: list[str],
+            preferred: Callable[[Event], bool] | None = None) -> Event:
     """One event from the reports of one happening (in merge order): every citation, the
-    finest date, the title and summary of the report naming most actors."""
+    finest date, the title and summary of the report naming most actors, among the
+    ``preferred`` ones if any (reports in the site's language)."""
     if len(members) == 1 and not notes:
         only = members[0]
         if only.id == "" and not only.merge_notes and len(only.citations) == 1 and \
@@ -38,23 +40,26 @@ def combine(members: list[Event], notes: list[str]) -> Event:
     for m in members[1:]:
         date = _finer(date, m.date)
     best = max(enumerate(members), key=lambda im: (
-        len(im[1].actors), -len(im[1].title) if len(im[1].title) > 90 else 0, -im[0]))[1]
+        preferred is None or preferred(im[1]), len(im[1].actors),
+        -len(im[1].title) if len(im[1].title) > 90 else 0, -im[0]))[1]
     return Event(
         id="", date=date, title=best.title, summary=best.summary, citations=citations,
         planned=all(m.planned for m in members),
-        actors=tuple(dict.fromkeys(a for m in members for a in m.actors)),
+        actors=tuple(dict.fromkeys(a for m in (members if preferred is None else sorted(
+            members, key=lambda m: not preferred(m))) for a in m.actors)),
         merge_notes=tuple(notes),
     )
 
 
 def agglomerate(events: Sequence[Event], edges: list[tuple[float, int, int]],
-                note: Callable[[int, int, float], str]) -> list[tuple[int, Event]]:
+                note: Callable[[int, int, float], str],
+                preferred: Callable[[Event], bool] | None = None) -> list[tuple[int, Event]]:
     """Merge ``events`` (in merge order) along ``edges`` (score, i, j with i < j), the best
     first, never two reports of one sentence and never dates that cannot all match; return
     each merged event with the index of its first candidate. ``note(i, j, score)`` says why
-    i and j merged."""
+    i and j merged; ``preferred`` is as in combine()."""
     if len(events) == 1:
-        return [(0, combine([events[0]], []))]
+        return [(0, combine([events[0]], [], preferred))]
     cluster_of = list(range(len(events)))
     joined: dict[int, list[int]] = {i: [i] for i in range(len(events))}
     spans = {i: {e.date} for i, e in enumerate(events)}
@@ -74,5 +79,5 @@ def agglomerate(events: Sequence[Event], edges: list[tuple[float, int, int]],
         cited[keep] |= cited.pop(gone)
         notes[keep] = notes.get(keep, []) + notes.pop(gone, [])
         notes[keep].append(note(i, j, total))
-    return [(key, combine([events[i] for i in sorted(group)], notes.get(key, [])))
+    return [(key, combine([events[i] for i in sorted(group)], notes.get(key, []), preferred))
             for key, group in joined.items()]

@@ -17,7 +17,7 @@ what ``merge_events`` (a new Merger's first update) does.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from operator import itemgetter
 
@@ -120,6 +120,7 @@ class Merger:
     def _reset(self) -> None:
         self._docs: dict[str, tuple[Sequence[Event], list[_Cand]]] = {}
         self._staged: dict[str, tuple[Sequence[Event], list[_Cand]]] = {}
+        self._foreign: frozenset[str] = frozenset()
         self._df: dict[str, int] = {}
         self._holders: dict[str, set[_Cand]] = {}
         self._idf: dict[str, float] = {}
@@ -131,8 +132,14 @@ class Merger:
         self._limit = BLOCK_MIN
         self._items: list[Item] = []
 
-    def update(self, by_document: Mapping[str, Sequence[Event]]) -> tuple[Event, ...]:
-        """The merged events of these documents' candidates (in merge order; no ids yet)."""
+    def update(self, by_document: Mapping[str, Sequence[Event]],
+               foreign: Collection[str] = frozenset()) -> tuple[Event, ...]:
+        """The merged events of these documents' candidates (in merge order; no ids yet).
+        A merged event takes its title from a report of a document not in ``foreign`` (not
+        in the site's language) whenever it has one."""
+        foreign = frozenset(foreign)
+        relabel = foreign ^ self._foreign
+        self._foreign = foreign
         gone: list[_Cand] = []
         new: list[_Cand] = []
         for doc in [d for d in self._docs if d not in by_document]:
@@ -165,8 +172,13 @@ class Merger:
             if not self._n or weight_count(n) != self._count or \
                     len(gone) + len(new) > RESTART_SHARE * n:
                 self._restart()
+                relabel = frozenset()
             else:
                 self._apply(gone, new)
+        if relabel:  # only titles change: merge again the groups these documents are in
+            self._redo_groups({c.group for _, cands in self._docs.values() for c in cands
+                               if c.group is not None
+                               and c.event.citations[0].document in relabel}, set(), set())
         return tuple(map(itemgetter(1), self._items))
 
     def stage(self, doc: str, events: Sequence[Event]) -> None:
@@ -298,8 +310,11 @@ class Merger:
         rank = {c: i for i, c in enumerate(members)}
         edges = [(value, i, rank[v]) for i, u in enumerate(members)
                  for v, value in u.pairs.items() if value > 0 and rank[v] > i]
+        foreign = self._foreign
         return agglomerate([c.event for c in members], edges,
-                           lambda i, j, total: self._note(members[i], members[j], total))
+                           lambda i, j, total: self._note(members[i], members[j], total),
+                           (lambda e: e.citations[0].document not in foreign) if foreign
+                           else None)
 
     def _note(self, u: _Cand, v: _Cand, total: float) -> str:
         """Why u and v (u first in merge order) were merged, in words."""
