@@ -34,11 +34,15 @@ _HEADING = re.compile(r"[ \t]*#{1,6}[ \t]+")
 # Written to start with the end mark itself, so that the search skips to end marks; the
 # look-behinds then tell which one it was. It matches what this matches:
 # (?:[.!?]+|…)[closers]*(?=<space, then a capital>|\s*$)|(?<=[a-z0-9]{2})\.(?=[A-Z][a-z])
-_END = re.compile(r"[.!?…](?:(?<=[.!?])[.!?]*[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9À-Þ]|\s*$)"
-                  r"|(?<=…)[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9À-Þ]|\s*$)"
+_CAPITALS = "A-Z0-9À-Þ" + "".join(c for c in map(chr, range(0x100, 0x180)) if c.isupper()) \
+    + "Ѐ-Я"
+"""What a sentence may start with: digits and the capitals of Latin (with Central European
+letters: "Čoig", "Šojgu", "Łódź") and Cyrillic script."""
+_END = re.compile(r"[.!?…](?:(?<=[.!?])[.!?]*[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[" + _CAPITALS
+                  + r"]|\s*$)|(?<=…)[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[" + _CAPITALS + r"]|\s*$)"
                   r"|(?<=[a-z0-9]{2}\.)(?=[A-Z][a-z]))")
-_WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.']*)\.$")
-_INITIAL = re.compile(r"[a-z]")
+_WORD_BEFORE = re.compile(r"([^\W\d_](?:[^\W\d_]|[.'])*)\.$")
+_INITIAL = re.compile(r"[^\W\d_]")
 _DOTTED = re.compile(r"(?:[a-z]\.)+[a-z]")
 _WORD_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz.'")
 
@@ -100,8 +104,8 @@ def _keeps_going(text: str, dot: int, after: str) -> bool:
     # Only the run of letters, dots and apostrophes just before the dot can take part:
     # searching from its start finds what a search from 0 finds, without rescanning the text.
     run = dot
-    while run > 0 and text[run - 1] in _WORD_CHARS:
-        run -= 1
+    while run > 0 and (text[run - 1] in _WORD_CHARS or text[run - 1].isalpha()):
+        run -= 1  # (letters of any alphabet: "Aydın." is a word, not the initial "n.")
     match = _WORD_BEFORE.search(text, run, dot + 1)
     if not match:  # "am 1. Februar 2026": a German day, not a sentence's end
         return bool(_GERMAN_DAY.search(text, max(0, dot - 3), dot)
