@@ -13,6 +13,7 @@ All text is made up here.
 from __future__ import annotations
 
 import argparse
+import json
 import random
 from datetime import date, timedelta
 from pathlib import Path
@@ -114,7 +115,8 @@ def background(published: date, rng: random.Random) -> list[str]:
     ]
 
 
-def article(i: int, rng: random.Random, happenings: list[dict[str, object]]) -> tuple[str, str]:
+def article(i: int, rng: random.Random, happenings: list[dict[str, object]]
+            ) -> tuple[str, str, dict[str, object]]:
     h = rng.choice(happenings)
     day: date = h["day"]  # type: ignore[assignment]
     published = day + timedelta(days=rng.choice([0, 1, 1, 2, 3, 5]))
@@ -152,10 +154,12 @@ def article(i: int, rng: random.Random, happenings: list[dict[str, object]]) -> 
     while len(text.encode()) > MAX_BYTES:  # the last paragraph overshot: leave it out
         paragraphs.pop()
         text = front + f"# {title}\n\n" + "\n\n".join(paragraphs) + "\n"
-    return slug, text
+    truth = {"happening": happenings.index(h), "day": day.isoformat(),
+             "published": published.isoformat(), "lead": lead}
+    return slug, text, truth
 
 
-def generate(n: int, out: Path, seed: int = 1) -> None:
+def generate(n: int, out: Path, seed: int = 1, truth: Path | None = None) -> None:
     rng = random.Random(seed)
     start = date(2019, 1, 1)
     # About one happening per three articles, so most are reported by several outlets.
@@ -166,11 +170,14 @@ def generate(n: int, out: Path, seed: int = 1) -> None:
     for h in happenings:
         if h["a"] == h["b"]:
             h["b"] = (h["b"] + 1) % len(PEOPLE)  # type: ignore[operator]
+    told: dict[str, dict[str, object]] = {}
     for i in range(n):
-        slug, text = article(i, rng, happenings)
+        slug, text, told[slug] = article(i, rng, happenings)
         path = out / f"{slug}.md"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
+    if truth is not None:
+        truth.write_text(json.dumps(told, indent=1), encoding="utf-8")
 
 
 def main() -> None:
@@ -178,8 +185,11 @@ def main() -> None:
     parser.add_argument("n", type=int)
     parser.add_argument("out", type=Path)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--truth", type=Path, metavar="FILE",
+                        help="also write, as JSON, each article's happening, its day, the "
+                             "published date and the lead sentence that tells it")
     args = parser.parse_args()
-    generate(args.n, args.out, args.seed)
+    generate(args.n, args.out, args.seed, args.truth)
 
 
 if __name__ == "__main__":

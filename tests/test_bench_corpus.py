@@ -4,6 +4,8 @@ that trip naive date parsers; and the same corpus for the same seed."""
 
 from __future__ import annotations
 
+import collections
+import json
 import re
 import subprocess
 import sys
@@ -15,9 +17,10 @@ from timeline.config import load_config
 REPO = Path(__file__).resolve().parent.parent
 
 
-def _generate(n: int, out: Path, seed: int = 1) -> list[Path]:
+def _generate(n: int, out: Path, seed: int = 1, truth: Path | None = None) -> list[Path]:
     subprocess.run([sys.executable, str(REPO / "bench" / "make_corpus.py"), str(n), str(out),
-                    "--seed", str(seed)], check=True)
+                    "--seed", str(seed), *(["--truth", str(truth)] if truth else [])],
+                   check=True)
     return sorted(out.rglob("*.md"))
 
 
@@ -49,3 +52,39 @@ def test_the_same_seed_gives_the_same_corpus(tmp_path: Path) -> None:
     other = _generate(12, tmp_path / "c", seed=2)
     assert [p.read_bytes() for p in first] == [p.read_bytes() for p in second]
     assert [p.read_bytes() for p in first] != [p.read_bytes() for p in other]
+
+
+def test_at_scale_every_lead_gets_its_day_and_one_event_per_happening(tmp_path: Path) -> None:
+    """400 articles telling 125 happenings, checked against what the generator says each
+    lead sentence reports ("On Tuesday, Shoigu met Wang in Beijing ...", "... yesterday"):
+    its event has exactly that day, and reports of one happening are one event, never
+    mixed with another happening's or with an earlier meeting of the same people ("X and Y
+    last met in Hanoi two years ago", dated only to a year or a season)."""
+    truth_file = tmp_path / "truth.json"
+    _generate(400, tmp_path / "site" / "content", truth=truth_file)
+    truth = json.loads(truth_file.read_text(encoding="utf-8"))
+    events = build(load_config(tmp_path / "site"), write=False).timeline.events
+    leads: dict[str, list[str]] = collections.defaultdict(list)
+    happening_events: dict[int, set[str]] = collections.defaultdict(set)
+    mixed, earlier = [], []
+    for e in events:
+        told = {truth[c.document]["happening"] for c in e.citations if c.document in truth
+                and c.quote == truth[c.document]["lead"]}
+        for c in e.citations:
+            if c.document in truth and c.quote == truth[c.document]["lead"]:
+                leads[c.document].append(e.id)
+                assert e.date is not None and e.date.start == e.date.end, (c.quote, e.date)
+                assert e.date.start.isoformat() == truth[c.document]["day"], (c.quote, e.date)
+        for h in told:
+            happening_events[h].add(e.id)
+        if len(told) > 1:
+            mixed.append(e.title)
+        if told and any(" last met in " in c.quote for c in e.citations):
+            earlier.append(e.title)
+    assert sorted(leads) == sorted(truth), "a lead sentence gave no event"
+    assert all(len(ids) == 1 for ids in leads.values())
+    assert not mixed, mixed
+    assert not earlier, earlier
+    split = [h for h, ids in happening_events.items() if len(ids) > 1]
+    assert len(happening_events) == len({t["happening"] for t in truth.values()})
+    assert len(split) <= 0.05 * len(happening_events), f"{len(split)} happenings split"

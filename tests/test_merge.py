@@ -225,3 +225,16 @@ def test_reports_of_one_meeting_in_four_languages_merge(
     # titled in English, though the Czech report names as many people
     assert event.title.startswith("Foreign Minister Sergei Lavrov met Wang Yi")
     assert event.actors[:2] == ("Foreign Minister Sergei Lavrov", "Wang Yi")
+
+
+def test_a_day_goes_only_with_dates_of_at_most_a_month() -> None:
+    day = day_span(date(2021, 11, 11))
+    assert similarity.compatible(day, day_span(date(2021, 11, 11)))
+    assert similarity.compatible(day, month_span(2021, 11))  # "in November"
+    assert similarity.compatible(month_span(2021, 11), year_span(2021))
+    assert not similarity.compatible(day, day_span(date(2021, 11, 12)))
+    assert not similarity.compatible(day, year_span(2021))  # "in 2021"
+    assert not similarity.compatible(day, season_span(2021, "FA"))  # "last autumn"
+    about = replace(year_span(2021), approximate=True)  # "two years ago"
+    assert not similarity.compatible(about, day)
+    assert similarity.compatible(about, month_span(2021, 11))

@@ -17,7 +17,7 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from timeline.model import DateSpan, Event
+from timeline.model import DateSpan, Event, Precision
 
 _TRANSLIT = str.maketrans({
     "č": "ch", "ć": "ch", "š": "sh", "ś": "sh", "ž": "zh", "ź": "zh", "ł": "l", "ø": "o",
@@ -224,13 +224,25 @@ def features(event: Event) -> Features:
                     frozenset(names | words | quotes))
 
 
+DAY_PARTNER_DAYS = 31
+"""A report dated to a day merges only with reports whose dates span at most this many
+days (the day itself, "in December", "early this month"), never with "in 2021", "two years
+ago" or "last autumn": those say too little to put a day on them, and often name an
+earlier happening of the same people ("X and Y last met in Hanoi two years ago")."""
+
+
 def compatible(a: DateSpan | None, b: DateSpan | None) -> bool:
-    """Dates that can belong to one happening: equal, nested, or overlapping when approximate."""
+    """Dates that can belong to one happening: equal, nested, or overlapping when
+    approximate; a day only with dates of at most a month (DAY_PARTNER_DAYS)."""
     if a is None or b is None:
         return False
-    if a.contains(b) or b.contains(a):
+    if (a.start, a.end) == (b.start, b.end):
         return True
-    return a.overlaps(b) and (a.approximate or b.approximate)
+    if not (a.contains(b) or b.contains(a) or (
+            a.overlaps(b) and (a.approximate or b.approximate))):
+        return False
+    longer = max((a.end - a.start).days, (b.end - b.start).days) + 1
+    return max(a.precision, b.precision) < Precision.DAY or longer <= DAY_PARTNER_DAYS
 
 
 def mass(f: Features, idf: Mapping[str, float]) -> tuple[float, float]:
