@@ -155,6 +155,8 @@ def article(i: int, rng: random.Random, happenings: list[dict[str, object]]
         paragraphs.pop()
         text = front + f"# {title}\n\n" + "\n\n".join(paragraphs) + "\n"
     truth = {"happening": happenings.index(h), "day": day.isoformat(),
+             "people": sorted([PEOPLE[h["a"]][0], PEOPLE[h["b"]][0]]),  # type: ignore[index]
+             "kind": h["kind"], "place": h["place"], "topic": h["topic"],
              "published": published.isoformat(), "lead": lead}
     return slug, text, truth
 
@@ -186,8 +188,9 @@ def main() -> None:
     parser.add_argument("out", type=Path)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--truth", type=Path, metavar="FILE",
-                        help="also write, as JSON, each article's happening, its day, the "
-                             "published date and the lead sentence that tells it")
+                        help="also write, as JSON, each article's happening (its number, "
+                             "day, people, kind, place and topic), the published date and "
+                             "the lead sentence that tells it")
     args = parser.parse_args()
     generate(args.n, args.out, args.seed, args.truth)
 

@@ -129,3 +129,17 @@ def test_a_title_drops_its_date_only_when_it_reads_whole_without_it(
     assert doc is not None
     events = extract(doc, Settings.from_config(config.dates)).events
     assert [e.title for e in events] == (title if isinstance(title, list) else [title])
+
+
+def test_a_sentence_may_open_with_another_spelling_of_a_name_the_document_uses(
+        tmp_path: Path) -> None:
+    path = tmp_path / "call.md"
+    path.write_text("---\npublished: 2019-03-28\n---\nPoutine called Sergei Shoigu to discuss "
+                    "energy supplies on 27 March 2019. Vladimir Putin and Shoigu last met in "
+                    "Lima. Dock workers walked out on 27 March 2019.\n", encoding="utf-8")
+    config = load_config(tmp_path)
+    doc, _ = read_document(path, tmp_path, config)
+    assert doc is not None
+    events = extract(doc, Settings()).events
+    assert events[0].actors == ("Poutine", "Sergei Shoigu")  # Putin, spelled so elsewhere
+    assert all("Dock" not in a for e in events for a in e.actors)  # an ordinary opener

@@ -238,3 +238,39 @@ def test_a_day_goes_only_with_dates_of_at_most_a_month() -> None:
     about = replace(year_span(2021), approximate=True)  # "two years ago"
     assert not similarity.compatible(about, day)
     assert similarity.compatible(about, month_span(2021, 11))
+
+
+def _report(doc: str, text: str, when: DateSpan, actors: tuple[str, ...]) -> Event:
+    return Event(id="", date=when, title=text, summary=text,
+                 citations=(Citation(doc, 1, 5, text),), actors=actors)
+
+
+def test_reports_of_one_day_sharing_a_common_name_are_compared(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Names and words in more candidates than the blocking limit pair nobody by month;
+    two reports of one day that share such a name are still compared, and merge."""
+    monkeypatch.setattr(merge, "BLOCK_MIN", 3)
+    day = day_span(date(2025, 3, 4))
+    reports = [_report("a", "Putin called Shoigu to discuss energy supplies", day,
+                       ("Putin", "Shoigu")),
+               _report("b", "Vladimir Putin held a phone call with Shoygu on energy supplies",
+                       day, ("Vladimir Putin", "Shoygu"))]
+    others = [_report(f"o{i}", f"Putin called Shoigu to discuss energy supplies ({i})",
+                      day_span(date(2025, 3, 6 + 2 * i)), ("Putin", "Shoigu"))
+              for i in range(8)]
+    merged = merge_events(reports + others)
+    assert len(merged) == 1 + len(others)
+    assert [sorted(c.document for c in e.citations) for e in merged
+            if len(e.citations) > 1] == [["a", "b"]]
+
+
+def test_a_call_and_a_visit_of_one_day_stay_apart() -> None:
+    day = day_span(date(2024, 7, 9))
+    visit = _report("a", "Wang Yi toured the Jakarta port security office and was received "
+                    "by Aydın, officials said", day, ("Wang Yi", "Jakarta", "Aydın"))
+    call = _report("b", "Wang Yi held a phone call with Aydın on Jakarta port security, "
+                   "officials said", day, ("Wang Yi", "Aydın", "Jakarta"))
+    by_phone = _report("c", "Wang Yi held talks by phone with Aydın on Jakarta port security",
+                       day, ("Wang Yi", "Aydın", "Jakarta"))
+    assert len(merge_events([visit, call])) == 2
+    assert len(merge_events([call, by_phone])) == 1  # talks by phone are a call too

@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from timeline.lexicon import FUTURE_CUES, PAST_CUES
 from timeline.model import Citation, DateSpan, Document, Event, Mention, Sentence
+from timeline.similarity import fold_name
 
 # Page furniture: lines that are part of the page, not of the story.
 FURNITURE = re.compile(
@@ -64,7 +65,8 @@ def proper_names(text: str, known: frozenset[str] = frozenset()) -> list[str]:
         for n, part in enumerate(parts):
             tokens = [t.rstrip(".’'-") for t in part.split()]
             if n == 0 and tokens and _opens(text, match.start()) and (_ordinary(tokens[0]) or (
-                    len(tokens) == 1 and known and tokens[0] not in known)):
+                    len(tokens) == 1 and known and tokens[0] not in known
+                    and _VARIANT + fold_name(tokens[0]) not in known)):
                 tokens = tokens[1:]
             tokens = [t for t in tokens if t.lower() not in _CALENDAR]
             name = " ".join(tokens)
@@ -82,12 +84,17 @@ def _opens(text: str, start: int) -> bool:
 
 
 def known_names(sentences: Sequence[Sentence]) -> frozenset[str]:
-    """Words written with a capital inside sentences (not at their start)."""
+    """Words written with a capital inside sentences (not at their start), and their
+    spelling-insensitive keys (after _VARIANT): "Poutine called ..." opens with a name when
+    the document writes "Vladimir Putin" elsewhere."""
     found: set[str] = set()
     for s in sentences:
         for match in _INNER_CAPITAL.finditer(s.text):
             found.add(match.group(1))
-    return frozenset(found)
+    return frozenset(found | {_VARIANT + fold_name(word) for word in found})
+
+
+_VARIANT = "~"
 
 
 def _ordinary(word: str) -> bool:

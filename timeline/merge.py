@@ -26,6 +26,7 @@ from timeline.groups import agglomerate, same_span
 from timeline.model import DateSpan, Event
 from timeline.similarity import (
     Features,
+    apart,
     compatible,
     features,
     mass,
@@ -56,6 +57,10 @@ document it was read from and how many candidates of that source and sentence pr
 Item = tuple[tuple[SortKey, str, Order], Event]
 """A merged event with its place in the result: date, title, first candidate."""
 Block = tuple[int, str]
+"""A date bucket: a month (year * 12 + month - 1), a year or a day (its ordinal), and a key."""
+Sizes = dict[tuple[int, Block], int]
+"""How full each bucket an update changes was before (by table: _YEARLY, _FINE, _DAILY)."""
+_YEARLY, _FINE, _DAILY = 0, 1, 2
 
 
 def _months(span: DateSpan) -> tuple[int, ...] | None:
@@ -70,7 +75,7 @@ class _Cand:
     """One candidate: its event, its place in the merge order, its features and buckets, and
     the value of every pair it is in."""
 
-    __slots__ = ("event", "feats", "group", "mass", "months", "order", "pairs", "years")
+    __slots__ = ("day", "event", "feats", "group", "mass", "months", "order", "pairs", "years")
 
     def __init__(self, event: Event, source: str, rank: int) -> None:
         first = event.citations[0]
@@ -81,6 +86,8 @@ class _Cand:
         self.months = _months(span) if span is not None else None
         self.years: tuple[int, ...] = () if span is None else tuple(
             range(span.start.year, min(span.end.year, span.start.year + 10) + 1))
+        self.day = span.start.toordinal() if span is not None and span.start == span.end \
+            else None
         self.mass = (0.0, 0.0)
         self.pairs: dict[_Cand, float] = {}
         self.group: _Group | None = None
@@ -127,6 +134,7 @@ class Merger:
         self._fine: dict[Block, set[_Cand]] = {}
         self._yearly: dict[Block, set[_Cand]] = {}
         self._coarse: dict[Block, set[_Cand]] = {}
+        self._daily: dict[Block, set[_Cand]] = {}
         self._n = 0
         self._count = weight_count(0)
         self._limit = BLOCK_MIN
@@ -208,7 +216,7 @@ class Merger:
         cands = [c for _, cs in self._docs.values() for c in cs]
         self._n, self._count = len(cands), weight_count(len(cands))
         self._limit = max(BLOCK_MIN, int(self._count * BLOCK_SHARE))
-        self._fine, self._yearly, self._coarse = {}, {}, {}
+        self._fine, self._yearly, self._coarse, self._daily = {}, {}, {}, {}
         df: dict[str, int] = {}
         holders: dict[str, set[_Cand]] = {}
         for c in cands:
@@ -224,7 +232,9 @@ class Merger:
             if d <= self._limit:
                 for c in holders[k]:
                     self._place(c, k, True, None)
-        for members in self._fine.values():
+        for c in cands:
+            self._place_day(c, True, None)
+        for members in (*self._daily.values(), *self._fine.values()):
             if len(members) <= BLOCK_LIMIT:
                 ordered = list(members)
                 for x, u in enumerate(ordered):
@@ -244,25 +254,33 @@ class Merger:
                 items += self._regroup(self._component(c))
         self._items = sorted(items, key=itemgetter(0))
 
-    def _place(self, c: _Cand, key: str, add: bool,
-               sizes: dict[tuple[bool, Block], int] | None) -> None:
+    def _place(self, c: _Cand, key: str, add: bool, sizes: Sizes | None) -> None:
         """Put ``c`` into (or take it out of) the date buckets of ``key``; note in ``sizes``
         how full each bucket was before its first change."""
         if c.event.date is None:
             return
         for month in c.months or ():
-            self._file(self._fine, (month, key), c, add, sizes, True)
+            self._file(self._fine, (month, key), c, add, sizes, _FINE)
         for year in c.years:
-            self._file(self._yearly, (year, key), c, add, sizes, False)
+            self._file(self._yearly, (year, key), c, add, sizes, _YEARLY)
             if c.months is None:
-                self._file(self._coarse, (year, key), c, add, None, False)
+                self._file(self._coarse, (year, key), c, add, None, _YEARLY)
+
+    def _place_day(self, c: _Cand, add: bool, sizes: Sizes | None) -> None:
+        """Put ``c``, when dated to a day, into (or take it out of) the buckets of that day
+        and each name it holds, however common the name: reports of one day that share a
+        name are always compared (a name in thousands of articles pairs nobody in the
+        month buckets)."""
+        if c.day is not None:
+            for k in c.feats.names:
+                self._file(self._daily, (c.day, k), c, add, sizes, _DAILY)
 
     @staticmethod
     def _file(table: dict[Block, set[_Cand]], block: Block, c: _Cand, add: bool,
-              sizes: dict[tuple[bool, Block], int] | None, fine: bool) -> None:
+              sizes: Sizes | None, which: int) -> None:
         members = table.get(block)
         if sizes is not None:
-            sizes.setdefault((fine, block), len(members) if members else 0)
+            sizes.setdefault((which, block), len(members) if members else 0)
         if add:
             if members is None:
                 members = table[block] = set()
@@ -275,7 +293,7 @@ class Merger:
     def _value(self, u: _Cand, v: _Cand) -> float:
         self.rescored += 1
         a, b = u.event.date, v.event.date
-        if not compatible(a, b):
+        if not compatible(a, b) or apart(u.feats, v.feats):
             return _APART
         total = score(u.feats, v.feats, u.mass, v.mass, self._idf)
         bar = SAME_DATE_THRESHOLD if same_span(a, b) else NESTED_DATE_THRESHOLD
@@ -331,11 +349,12 @@ class Merger:
         """Take ``gone`` out and put ``new`` in, redoing only what they touched."""
         df, holders, limit = self._df, self._holders, self._limit
         before: dict[str, int] = {}
-        sizes: dict[tuple[bool, Block], int] = {}
+        sizes: Sizes = {}
         dirty: set[_Cand] = set(new)
         stale: set[_Group] = set()
         dead = set(gone)
         for c in gone:
+            self._place_day(c, False, sizes)
             for k in c.feats.keys:
                 if before.setdefault(k, df[k]) <= limit:
                     self._place(c, k, False, sizes)
@@ -370,12 +389,14 @@ class Merger:
                 repair |= holders[k]
                 for c in holders[k]:
                     self._place(c, k, now <= limit, None)
+        tables = {_YEARLY: self._yearly, _FINE: self._fine, _DAILY: self._daily}
         for c in new:
+            self._place_day(c, True, sizes)
             for k in c.feats.keys:
                 if before[k] <= limit and df[k] <= limit:
                     self._place(c, k, True, sizes)
-        for (fine, block), size in sizes.items():
-            members = (self._fine if fine else self._yearly).get(block, set())
+        for (which, block), size in sizes.items():
+            members = tables[which].get(block, set())
             if (size <= BLOCK_LIMIT) != (len(members) <= BLOCK_LIMIT):
                 repair |= members
         for c in reweighed:
@@ -406,6 +427,11 @@ class Merger:
         found: set[_Cand] = set()
         if u.event.date is None:
             return found
+        if u.day is not None:
+            for k in u.feats.names:
+                members = self._daily[(u.day, k)]
+                if len(members) <= BLOCK_LIMIT:
+                    found |= members
         df, limit = self._df, self._limit
         for k in u.feats.keys:
             if df[k] > limit:

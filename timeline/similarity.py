@@ -52,6 +52,8 @@ KINDS = {
                 "rozmow", "встрет", "переговор"),
     "call": ("phone", "telephone", "call with", "video call", "spoke with", "spoke to",
              "conversation", "called his", "called her", "called their"),
+    "remote": ("phone", "telephone", "video call", "video link", "videoconference",
+               "call with"),
     "visit": ("visit", "visited", "visiting", "arrived in", "arrived at", "trip to", "travelled",
               "traveled", "toured", "state visit", "landed in", "landed at", "flew to"),
     "parade": ("parade", "ceremony", "commemorat", "celebrat", "anniversary"),
@@ -229,6 +231,19 @@ DAY_PARTNER_DAYS = 31
 days (the day itself, "in December", "early this month"), never with "in 2021", "two years
 ago" or "last autumn": those say too little to put a day on them, and often name an
 earlier happening of the same people ("X and Y last met in Hanoi two years ago")."""
+
+
+_IN_PERSON = frozenset({"meeting", "visit"})
+
+
+def apart(a: Features, b: Features) -> bool:
+    """Two reports that cannot tell one happening: one a phone or video call and not a
+    meeting or visit, the other a meeting or visit and no call ("Wang Yi visited Jakarta",
+    "Wang Yi held a phone call with Aydin", on the same day)."""
+    return bool(("remote" in a.kinds and not a.kinds & _IN_PERSON
+                 and b.kinds & _IN_PERSON and "call" not in b.kinds)
+                or ("remote" in b.kinds and not b.kinds & _IN_PERSON
+                    and a.kinds & _IN_PERSON and "call" not in a.kinds))
 
 
 def compatible(a: DateSpan | None, b: DateSpan | None) -> bool:
