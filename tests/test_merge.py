@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from timeline import merge, similarity
+from timeline import groups, merge, similarity
 from timeline.build import build
 from timeline.config import load_config
 from timeline.dates import day_span, month_span, season_span, week_span, year_span
@@ -274,3 +274,18 @@ def test_a_call_and_a_visit_of_one_day_stay_apart() -> None:
                        day, ("Wang Yi", "Aydın", "Jakarta"))
     assert len(merge_events([visit, call])) == 2
     assert len(merge_events([call, by_phone])) == 1  # talks by phone are a call too
+
+
+def test_two_tight_groups_alike_only_loosely_stay_two(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Putin's call with Shoigu and his call with Aydin on one day, each told twice: the
+    groups share a name and a kind of happening, which alone would merge them."""
+    day = day_span(date(2019, 3, 27))
+    shoigu = [_report(doc, "Putin spoke with Shoigu by telephone about energy supplies" + end,
+                      day, ("Putin", "Shoigu")) for doc, end in (("a", ""), ("b", ", he said"))]
+    aydin = [_report(doc, "Putin spoke with Aydin by telephone about space cooperation" + end,
+                     day, ("Putin", "Aydin")) for doc, end in (("c", ""), ("d", ", he said"))]
+    cited = [sorted(c.document for c in e.citations) for e in merge_events(shoigu + aydin)]
+    assert sorted(cited) == [["a", "b"], ["c", "d"]]
+    assert len(merge_events([*shoigu, aydin[0]])) == 1  # one loose report still joins
+    monkeypatch.setattr(groups, "COHESION", 0.0)
+    assert len(merge_events(shoigu + aydin)) == 1
