@@ -85,7 +85,7 @@ def test_at_scale_every_lead_gets_its_day_and_one_event_per_happening(tmp_path: 
     assert all(len(ids) == 1 for ids in leads.values())
     assert not earlier, earlier
     # Merging can err both ways on one day's reports of the same few people: of these 125
-    # happenings 2 are split and none mixed (at 4,000 articles 35 of 1,267 split, 41 mixed)
+    # happenings 2 are split and none mixed (at 4,000 articles 35 of 1,267 split, 23 mixed)
     happenings = len({t["happening"] for t in truth.values()})
     assert len(happening_events) == happenings
     split = [h for h, ids in happening_events.items() if len(ids) > 1]

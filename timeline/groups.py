@@ -10,7 +10,7 @@ from timeline.similarity import compatible
 
 COHESION = 0.75
 """Two groups of several reports each merge only through a pair scoring at least this
-share of the weakest pair inside either: reports of one happening are alike, and a loose
+share of the best pair inside either: reports of one happening are alike, and a loose
 likeness between two tight groups (one name and a kind of happening in common: Putin's
 call with Shoigu and his call with Aydin on one day) marks two happenings."""
 
@@ -72,18 +72,18 @@ def agglomerate(events: Sequence[Event], edges: list[tuple[float, int, int]],
     cited = {i: {(e.citations[0].document, e.citations[0].sentence)}
              for i, e in enumerate(events)}
     notes: dict[int, list[str]] = {}
-    weakest: dict[int, float] = {}
-    """The weakest pair that joined each group of several reports."""
+    best: dict[int, float] = {}
+    """The best pair inside each group of several reports."""
     for total, i, j in sorted(edges, key=lambda edge: (-edge[0], edge[1], edge[2])):
         first, second = cluster_of[i], cluster_of[j]
         if first == second or cited[first] & cited[second] or not all(
                 compatible(a, b) for a in spans[first] for b in spans[second]):
             continue
-        if first in weakest and second in weakest and \
-                total < COHESION * min(weakest[first], weakest[second]):
+        if first in best and second in best and total < COHESION * min(best[first],
+                                                                         best[second]):
             continue  # two happenings, each told by several reports, alike only loosely
         keep, gone = min(first, second), max(first, second)
-        weakest[keep] = min(total, weakest.pop(keep, total), weakest.pop(gone, total))
+        best[keep] = max(total, best.pop(keep, total), best.pop(gone, total))
         for k in joined[gone]:
             cluster_of[k] = keep
         joined[keep] += joined.pop(gone)
