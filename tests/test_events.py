@@ -136,10 +136,13 @@ def test_a_sentence_may_open_with_another_spelling_of_a_name_the_document_uses(
     path = tmp_path / "call.md"
     path.write_text("---\npublished: 2019-03-28\n---\nPoutine called Sergei Shoigu to discuss "
                     "energy supplies on 27 March 2019. Vladimir Putin and Shoigu last met in "
-                    "Lima. Dock workers walked out on 27 March 2019.\n", encoding="utf-8")
+                    "Lima. Dock workers walked out on 27 March 2019. Chinese state media "
+                    "reported the call on 28 March 2019, as China often does.\n",
+                    encoding="utf-8")
     config = load_config(tmp_path)
     doc, _ = read_document(path, tmp_path, config)
     assert doc is not None
     events = extract(doc, Settings()).events
     assert events[0].actors == ("Poutine", "Sergei Shoigu")  # Putin, spelled so elsewhere
     assert all("Dock" not in a for e in events for a in e.actors)  # an ordinary opener
+    assert all("Chinese" not in e.actors for e in events)  # China's adjective, not a name

@@ -66,7 +66,8 @@ def proper_names(text: str, known: frozenset[str] = frozenset()) -> list[str]:
             tokens = [t.rstrip(".’'-") for t in part.split()]
             if n == 0 and tokens and _opens(text, match.start()) and (_ordinary(tokens[0]) or (
                     len(tokens) == 1 and known and tokens[0] not in known
-                    and _VARIANT + fold_name(tokens[0]) not in known)):
+                    and (_DEMONYM.search(tokens[0])
+                         or _VARIANT + fold_name(tokens[0]) not in known))):
                 tokens = tokens[1:]
             tokens = [t for t in tokens if t.lower() not in _CALENDAR]
             name = " ".join(tokens)
@@ -95,6 +96,9 @@ def known_names(sentences: Sequence[Sentence]) -> frozenset[str]:
 
 
 _VARIANT = "~"
+_DEMONYM = re.compile(r"(?:ese|ian|ish|ean|ican|ans)$")
+"""Openers that fold like a name but are adjectives of one ("Chinese state media said",
+"Russian troops"): they open a sentence as a name only when written so elsewhere."""
 
 
 def _ordinary(word: str) -> bool:
