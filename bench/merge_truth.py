@@ -6,8 +6,9 @@ says each article's lead sentence reports.
 For each size, writes the corpus with bench/make_corpus.py --truth (the same articles as
 bench/build.py's), builds it without writing a site, and prints: lead sentences without an
 event, leads whose event has another date than their day, happenings told by several
-events (split), events telling several happenings (mixed), and events that join a lead
-with a year- or season-dated "X and Y last met in ..." (an earlier meeting).
+events (split), events telling several happenings (mixed), events that join a lead with
+a year- or season-dated "X and Y last met in ..." (an earlier meeting), and how many
+pairs of such sentences one event cites that name the same people and place, or not.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 import argparse
 import collections
 import json
+import re
 import subprocess
 import sys
 import tempfile
@@ -23,8 +25,14 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH.parent))
 
+from make_corpus import PEOPLE  # noqa: E402
+
 from timeline.build import build  # noqa: E402
 from timeline.config import load_config  # noqa: E402
+
+WHO = {variant: i for i, variants in enumerate(PEOPLE) for variant in variants}
+EARLIER = re.compile(r"(.+?) and (.+?) last met in (\S+)")
+"""The generator's second sentence: an earlier meeting, dated only to a year or season."""
 
 
 def measure(n: int, work: Path) -> dict[str, int]:
@@ -37,6 +45,7 @@ def measure(n: int, work: Path) -> dict[str, int]:
     leads: dict[str, list[str]] = collections.defaultdict(list)
     told_by: dict[int, set[str]] = collections.defaultdict(set)
     wrong = mixed = earlier = 0
+    pairs = {True: 0, False: 0}
     for e in events:
         told = set()
         for c in e.citations:
@@ -51,12 +60,19 @@ def measure(n: int, work: Path) -> dict[str, int]:
                 wrong += 1
         mixed += len(told) > 1
         earlier += bool(told) and any(" last met in " in c.quote for c in e.citations)
+        met = [(frozenset({WHO[m[1]], WHO[m[2]]}), m[3]) for c in e.citations
+               if (m := EARLIER.match(c.quote)) and m[1] in WHO and m[2] in WHO]
+        for i, one in enumerate(met):
+            for other in met[i + 1:]:
+                pairs[one == other] += 1
     return {"articles": len(truth), "events": len(events),
             "happenings": len({t["happening"] for t in truth.values()}),
             "leads without an event": sum(1 for d in truth if d not in leads),
             "leads with a wrong date": wrong,
             "split happenings": sum(1 for ids in told_by.values() if len(ids) > 1),
-            "mixed events": mixed, "leads joined with an earlier meeting": earlier}
+            "mixed events": mixed, "leads joined with an earlier meeting": earlier,
+            "earlier meetings cited together, same people and place": pairs[True],
+            "earlier meetings cited together, not": pairs[False]}
 
 
 def main() -> None:

@@ -32,12 +32,16 @@ from timeline.similarity import (
     mass,
     reason,
     score,
+    vague,
     weight,
     weight_count,
 )
 
 SAME_DATE_THRESHOLD = 0.5
 NESTED_DATE_THRESHOLD = 0.7
+VAGUE_DATE_THRESHOLD = 0.8
+"""The bar when both dates are vague (a season, a year: see similarity.vague): "in 2019"
+is every happening of 2019's date, so the reports must agree on more than that."""
 BLOCK_LIMIT = 400
 """Date buckets of one key holding more candidates than this pair nobody."""
 BLOCK_MIN, BLOCK_SHARE = 60, 0.02
@@ -296,7 +300,8 @@ class Merger:
         if not compatible(a, b) or apart(u.feats, v.feats):
             return _APART
         total = score(u.feats, v.feats, u.mass, v.mass, self._idf)
-        bar = SAME_DATE_THRESHOLD if same_span(a, b) else NESTED_DATE_THRESHOLD
+        bar = VAGUE_DATE_THRESHOLD if vague(a) and vague(b) else \
+            SAME_DATE_THRESHOLD if same_span(a, b) else NESTED_DATE_THRESHOLD
         return total if total >= bar else 0.0
 
     def _link(self, u: _Cand, v: _Cand) -> float:

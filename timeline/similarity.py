@@ -226,11 +226,13 @@ def features(event: Event) -> Features:
                     frozenset(names | words | quotes))
 
 
-DAY_PARTNER_DAYS = 31
-"""A report dated to a day merges only with reports whose dates span at most this many
-days (the day itself, "in December", "early this month"), never with "in 2021", "two years
-ago" or "last autumn": those say too little to put a day on them, and often name an
-earlier happening of the same people ("X and Y last met in Hanoi two years ago")."""
+MONTH_DAYS = 31
+"""Dates spanning more days than this (a season, a year) are vague: a report dated to a
+day merges only with reports whose dates span at most this many days (the day itself,
+"in December", "early this month"), never with "in 2021", "two years ago" or "last
+autumn", which say too little to put a day on them and often name an earlier happening
+of the same people ("X and Y last met in Hanoi two years ago"). See also
+merge.VAGUE_DATE_THRESHOLD and groups.agglomerate."""
 
 
 _IN_PERSON = frozenset({"meeting", "visit"})
@@ -246,9 +248,14 @@ def apart(a: Features, b: Features) -> bool:
                     and a.kinds & _IN_PERSON and "call" not in a.kinds))
 
 
+def vague(span: DateSpan | None) -> bool:
+    """Whether a date spans more than MONTH_DAYS days (or is missing)."""
+    return span is None or (span.end - span.start).days >= MONTH_DAYS
+
+
 def compatible(a: DateSpan | None, b: DateSpan | None) -> bool:
     """Dates that can belong to one happening: equal, nested, or overlapping when
-    approximate; a day only with dates of at most a month (DAY_PARTNER_DAYS)."""
+    approximate; a day only with dates that are not vague."""
     if a is None or b is None:
         return False
     if (a.start, a.end) == (b.start, b.end):
@@ -256,8 +263,7 @@ def compatible(a: DateSpan | None, b: DateSpan | None) -> bool:
     if not (a.contains(b) or b.contains(a) or (
             a.overlaps(b) and (a.approximate or b.approximate))):
         return False
-    longer = max((a.end - a.start).days, (b.end - b.start).days) + 1
-    return max(a.precision, b.precision) < Precision.DAY or longer <= DAY_PARTNER_DAYS
+    return max(a.precision, b.precision) < Precision.DAY or not (vague(a) or vague(b))
 
 
 def mass(f: Features, idf: Mapping[str, float]) -> tuple[float, float]:
