@@ -5,7 +5,7 @@ says each article's lead sentence reports.
 
 For each size, writes the corpus with bench/make_corpus.py --truth (the same articles as
 bench/build.py's), builds it without writing a site, and prints: lead sentences without an
-event, leads whose event has another date than their day, happenings told by several
+event or in several, leads whose event has another date than their day, happenings told by several
 events (split), events telling several happenings (mixed), events that join a lead with
 a year- or season-dated "X and Y last met in ..." (an earlier meeting), and how many
 pairs of such sentences one event cites that name the same people and place, or not.
@@ -23,7 +23,7 @@ import tempfile
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
-sys.path.insert(0, str(BENCH.parent))
+sys.path[:0] = [str(BENCH), str(BENCH.parent)]  # make_corpus, and this timeline
 
 from make_corpus import PEOPLE  # noqa: E402
 
@@ -68,6 +68,7 @@ def measure(n: int, work: Path) -> dict[str, int]:
     return {"articles": len(truth), "events": len(events),
             "happenings": len({t["happening"] for t in truth.values()}),
             "leads without an event": sum(1 for d in truth if d not in leads),
+            "leads in several events": sum(1 for ids in leads.values() if len(ids) > 1),
             "leads with a wrong date": wrong,
             "split happenings": sum(1 for ids in told_by.values() if len(ids) > 1),
             "mixed events": mixed, "leads joined with an earlier meeting": earlier,
