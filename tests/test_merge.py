@@ -203,6 +203,11 @@ def test_name_spellings_fold_to_one_key() -> None:
     assert {similarity.fold_name(v) for v in variants} == {similarity.fold_name("Shoigu")}
     assert similarity.fold_name("Лавров") == similarity.fold_name("Lavrov")
     assert similarity.fold_name("Lavrov") != similarity.fold_name("Shoigu")
+    # German and Polish w, French and German k for Arabic q
+    assert similarity.fold_name("Lawrow") == similarity.fold_name("Lavrov")
+    assert similarity.fold_name("Kowalenko") == similarity.fold_name("Kovalenko")
+    assert similarity.fold_name("Faruq") == similarity.fold_name("Farouk")
+    assert similarity.fold_name("Irak") == similarity.fold_name("Iraq")
 
 
 REPORTS = {

@@ -110,12 +110,15 @@ def weight(count: int, df: int) -> float:
 
 def fold_name(word: str) -> str:
     """A spelling-insensitive key for one name: Shoigu, Choigou, Čoig, Shoygu, Šojgu,
-    Szojgu and Шойгу agree."""
+    Szojgu and Шойгу agree; so do Lavrov and Lawrow, Iraq and Irak."""
     text = unicodedata.normalize("NFKD", word.casefold().translate(_TRANSLIT))
     text = "".join(ch for ch in text if ch.isalpha() and ch.isascii())
     if len(text) >= 5:
         text = re.sub(r"(?:ians|ian|ese|ish|ia|a|e|s)$", "", text)
     text = re.sub(r"(?<=[aeiou])j", "y", text)  # Slavic j after a vowel: Šojgu, Shoygu
+    # German and Polish w (Lawrow, Kowalenko), Arabic q as French and German spell it
+    # (Irak, Faruk), ph as f (Filipinas)
+    text = text.replace("w", "v").replace("q", "k").replace("ph", "f")
     text = re.sub(r"sch|tch|sh|sz|ch|zh", "S", text)  # (sz: Polish, Szojgu)
     skeleton = text[:1] + re.sub(r"[aeiouy]", "", text[1:])
     skeleton = re.sub(r"(.)\1+", r"\1", skeleton)
