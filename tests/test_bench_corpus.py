@@ -72,7 +72,8 @@ def test_at_scale_every_lead_gets_its_day_and_one_event_per_happening(tmp_path: 
     assert found["leads with a wrong date"] == 0
     assert found["leads joined with an earlier meeting"] == 0
     # Merging can err both ways on one day's reports of the same few people: of these 125
-    # happenings 2 are split and none mixed (at 4,000 articles 35 of 1,267 split, 23 mixed)
+    # happenings none is split or mixed (at 4,000 articles 3 of 1,267 split, 22 mixed).
+    # Before names folded w as v and q as k, 2 were split here (35 at 4,000).
     happenings = found["happenings"]
     assert found["mixed events"] <= 0.01 * happenings, found
-    assert found["split happenings"] <= 0.03 * happenings, found
+    assert found["split happenings"] <= 0.01 * happenings, found
