@@ -281,6 +281,32 @@ def test_a_call_and_a_visit_of_one_day_stay_apart() -> None:
     assert len(merge_events([call, by_phone])) == 1  # talks by phone are a call too
 
 
+def test_reports_of_one_day_in_two_cities_stay_apart(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Aydın's talks with Park in Beijing and Park's talks with Hartmann in Taipei, on one
+    day: one shared name and the kind "meeting" were enough to merge them."""
+    day = day_span(date(2019, 4, 10))
+    beijing = _report("a", "Aydin met Park in Beijing for talks on rare earth metals", day,
+                      ("Aydin", "Park", "Beijing"))
+    taipei = _report("b", "Park held talks with Hartmann in Taipei about a ceasefire", day,
+                     ("Park", "Hartmann", "Taipei"))
+    visit = _report("c", "Hartmann visited Taipei for talks with Park about a ceasefire", day,
+                    ("Hartmann", "Taipei", "Park"))
+    assert similarity.features(beijing).places == {similarity.fold_name("Beijing")}
+    assert similarity.features(visit).places == {similarity.fold_name("Taipei")}
+    assert len(merge_events([beijing, taipei])) == 2
+    assert len(merge_events([taipei, visit])) == 1
+    # a country and its capital: the same landing, told alike enough to merge anyway
+    taiwan = _report("d", "Nancy Pelosi arrived in Taiwan on a visit China had warned "
+                     "against", day, ("Nancy Pelosi", "Taiwan", "China"))
+    landing = _report("e", "Pelosi landed in Taipei despite warnings from China on a visit",
+                      day, ("Pelosi", "Taipei", "China"))
+    assert similarity.elsewhere(similarity.features(taiwan), similarity.features(landing))
+    (merged,) = merge_events([taiwan, landing])
+    assert "another place" in merged.merge_notes[0]
+    monkeypatch.setattr(similarity, "PLACE_CONFLICT", 0.0)
+    assert len(merge_events([beijing, taipei])) == 1
+
+
 def test_two_tight_groups_alike_only_loosely_stay_two(monkeypatch: pytest.MonkeyPatch) -> None:
     """Putin's call with Shoigu and his call with Aydin on one day, each told twice: the
     groups share a name and a kind of happening, which alone would merge them."""

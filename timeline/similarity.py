@@ -44,7 +44,7 @@ day days
 """.split())
 KINDS = {
     "meeting": ("met with", "meet with", "met ", "meeting", "talks", "received", "summit",
-                "hosted", "held talks",
+                "hosted", "held talks", "sat down with",
                 # the same in reports in other languages, whose full dates are read too
                 "rencontr", "entretien", "pourparlers", "traf ", "trafen", "treffen",
                 "gespräch", "se reuni", "reunión", "incontr", "colloqui", "encontro",
@@ -143,6 +143,9 @@ class Features:
     kinds: frozenset[str]
     keys: frozenset[str]
     """All names, words and quotes: what the rarity table counts."""
+    places: frozenset[str] = frozenset()
+    """The names after "in" ("talks in Beijing"): where it happened, as far as a sentence
+    says."""
 
 
 _CUE_KINDS: dict[str, list[tuple[str, str]]] = {}
@@ -215,6 +218,22 @@ def _word_key(word: str) -> str | None:
 _NAME_WORD = re.compile(r"[^\W\d_]+")
 _WORD = re.compile(r"[a-z][a-z'-]{2,}")
 _QUOTE = re.compile(r"[\"“«]([^\"”»]{4,60})[\"”»]")
+_PLACE = re.compile(r"\b(?:[Ii]n|visit(?:ed|ing)?|visit to|trip to|travel(?:l?ed|l?ing) to|"
+                    r"flew to|landed in) (?:the |The )?([^\W\d_]+(?:[ -][^\W\d_]+)*)")
+"""A place: "in" or a word of travel ("visited", "flew to"), then capitalised words (the
+run is cut at its first other word)."""
+
+
+def _places(text: str) -> set[str]:
+    """The folded names of the places ``text`` puts something in."""
+    found = set()
+    for run in _PLACE.findall(text):
+        for word in re.split(r"[ -]", run):
+            if not word[:1].isupper():
+                break
+            if (key := _folded(word)) is not None:
+                found.add(key)
+    return found
 
 
 def features(event: Event) -> Features:
@@ -225,8 +244,9 @@ def features(event: Event) -> Features:
     low = text.lower()
     words = {k for w in _WORD.findall(low) if (k := _word_key(w)) is not None}
     quotes = {"q:" + " ".join(q.lower().split()) for q in _QUOTE.findall(text)}
+    places = _places(text)
     return Features(frozenset(names), frozenset(words), frozenset(quotes), kinds_of(low),
-                    frozenset(names | words | quotes))
+                    frozenset(names | words | quotes), frozenset(places))
 
 
 MONTH_DAYS = 31
@@ -287,11 +307,24 @@ def parts(a: Features, b: Features, mass_a: tuple[float, float], mass_b: tuple[f
     return names, words, not a.quotes.isdisjoint(b.quotes), not a.kinds.isdisjoint(b.kinds)
 
 
+PLACE_CONFLICT = 0.3
+"""What two reports lose when each says where it happened and neither names the other's
+place ("talks in Beijing", "talks in Taipei"): two reports of one meeting seldom disagree
+on the city, and when one names the country instead ("in China") they share enough else."""
+
+
+def elsewhere(a: Features, b: Features) -> bool:
+    """Whether each report gives a place the other does not name at all."""
+    return bool(a.places and b.places and a.places.isdisjoint(b.names | b.places)
+                and b.places.isdisjoint(a.names | a.places))
+
+
 def score(a: Features, b: Features, mass_a: tuple[float, float], mass_b: tuple[float, float],
           idf: Mapping[str, float]) -> float:
     """A 0-1-ish similarity."""
     names, words, quote, kind = parts(a, b, mass_a, mass_b, idf)
-    return 0.55 * min(names, 1.0) + 0.3 * min(words, 1.0) + 0.25 * quote + 0.35 * kind
+    return (0.55 * min(names, 1.0) + 0.3 * min(words, 1.0) + 0.25 * quote + 0.35 * kind
+            - PLACE_CONFLICT * elsewhere(a, b))
 
 
 def reason(a: Features, b: Features, mass_a: tuple[float, float], mass_b: tuple[float, float],
@@ -309,4 +342,6 @@ def reason(a: Features, b: Features, mass_a: tuple[float, float], mass_b: tuple[
         reasons.append(f"shared names ({names:.2f})")
     if words:
         reasons.append(f"shared words ({words:.2f})")
+    if elsewhere(a, b):
+        reasons.append("though each names another place")
     return "; ".join(reasons)
