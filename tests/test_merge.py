@@ -307,6 +307,22 @@ def test_reports_of_one_day_in_two_cities_stay_apart(monkeypatch: pytest.MonkeyP
     assert len(merge_events([beijing, taipei])) == 1
 
 
+def test_reports_sharing_only_a_place_and_a_kind_stay_apart(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two meetings in one city on one day, between other people."""
+    day = day_span(date(2021, 7, 22))
+    first = _report("a", "Hartmann met Aydın in Geneva for talks on space cooperation", day,
+                    ("Hartmann", "Aydın", "Geneva"))
+    second = _report("b", "Lai sat down with Wang in Geneva to discuss energy supplies", day,
+                     ("Lai", "Wang", "Geneva"))
+    rally = _report("c", "Thousands rallied in Geneva against the new tax", day, ("Geneva",))
+    march = _report("d", "A protest march filled the streets in Geneva", day, ("Geneva",))
+    assert len(merge_events([first, second])) == 2
+    assert len(merge_events([rally, march])) == 1  # nobody else named: the place is all
+    monkeypatch.setattr(similarity, "PLACE_ONLY", 1.0)
+    assert len(merge_events([first, second])) == 1
+
+
 def test_two_tight_groups_alike_only_loosely_stay_two(monkeypatch: pytest.MonkeyPatch) -> None:
     """Putin's call with Shoigu and his call with Aydin on one day, each told twice: the
     groups share a name and a kind of happening, which alone would merge them."""

@@ -301,6 +301,9 @@ def parts(a: Features, b: Features, mass_a: tuple[float, float], mass_b: tuple[f
     shared = a.names & b.names
     names = math.fsum([idf[k] for k in shared]) / max(min(mass_a[0], mass_b[0]), 1.5) \
         if shared else 0.0
+    if shared and shared <= a.places & b.places and not (a.names <= a.places
+                                                         or b.names <= b.places):
+        names *= PLACE_ONLY  # the same place, and each names others: other people there
     shared = a.words & b.words
     words = math.fsum([idf[k] for k in shared]) / max(min(mass_a[1], mass_b[1]), 3.0) \
         if shared else 0.0
@@ -311,6 +314,12 @@ PLACE_CONFLICT = 0.3
 """What two reports lose when each says where it happened and neither names the other's
 place ("talks in Beijing", "talks in Taipei"): two reports of one meeting seldom disagree
 on the city, and when one names the country instead ("in China") they share enough else."""
+
+
+PLACE_ONLY = 0.5
+"""What the names two reports share count for when they are only places, and each report
+names others ("Hartmann met Aydın in Seoul", "Park arrived in Seoul on a visit hosted by
+Wang")."""
 
 
 def elsewhere(a: Features, b: Features) -> bool:
