@@ -141,8 +141,9 @@ class Features:
     words: frozenset[str]
     quotes: frozenset[str]
     kinds: frozenset[str]
-    keys: frozenset[str]
-    """All names, words and quotes: what the rarity table counts."""
+    keys: tuple[str, ...]
+    """All names, words and quotes (distinct: words and quotes are prefixed): what the
+    rarity table counts."""
     places: frozenset[str] = frozenset()
     """The names after "in" ("talks in Beijing"): where it happened, as far as a sentence
     says."""
@@ -195,7 +196,7 @@ def kinds_of(low: str) -> frozenset[str]:
         for cue, kind in _CUE_KINDS[low[at]]:
             if low.startswith(cue, at):
                 found.add(kind)
-    return frozenset(found)
+    return _frozen(found)
 
 
 @functools.lru_cache(maxsize=65_536)
@@ -245,8 +246,17 @@ def features(event: Event) -> Features:
     words = {k for w in _WORD.findall(low) if (k := _word_key(w)) is not None}
     quotes = {"q:" + " ".join(q.lower().split()) for q in _QUOTE.findall(text)}
     places = _places(text)
-    return Features(frozenset(names), frozenset(words), frozenset(quotes), kinds_of(low),
-                    frozenset(names | words | quotes), frozenset(places))
+    return Features(_frozen(names), _frozen(words), _frozen(quotes), kinds_of(low),
+                    (*names, *words, *quotes), _frozen(places))
+
+
+_NONE: frozenset[str] = frozenset()
+
+
+def _frozen(found: set[str]) -> frozenset[str]:
+    """``found`` frozen; one shared object when empty (most candidates quote nothing and
+    name no place: tens of thousands of empty sets at 4,000 articles)."""
+    return frozenset(found) if found else _NONE
 
 
 MONTH_DAYS = 31
