@@ -200,6 +200,26 @@ def test_explain_event_and_document(make_site: Callable[..., Path],
     assert main(["explain", "nothing-like-this", str(site)]) == 1
 
 
+def test_compare_says_why_two_events_are_two(make_site: Callable[..., Path],
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    other = ARTICLE.replace("Bridge reopens", "Harbour master resigns").replace(
+        "The Kessel bridge reopened on Thursday after repairs.",
+        "The harbour master Ilse Brandt resigned on Thursday.")
+    site = make_site({"content/a.md": ARTICLE, "content/b.md": other})
+    assert main(["build", str(site)]) == 0
+    events = json.loads((site / "output" / "events.json").read_text())["events"]
+    assert len(events) == 2
+    first, second = events[0]["id"], events[1]["id"]
+    capsys.readouterr()
+    assert main(["compare", first, second[:6], str(site)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"events {first} (13 Mar 2025: ") and f" and {second} (" in out
+    assert "are two:\n  the most alike of their reports are a (sentence 1) and b (sentence 1)" \
+        in out and "below the bar of 0.50" in out, out
+    assert main(["compare", first, "nothing-like-this", str(site)]) == 1
+    assert "no event 'nothing-like-this'" in capsys.readouterr().err
+
+
 @pytest.mark.parametrize(("tty", "quiet", "shown"), [(True, False, True), (True, True, False),
                                                      (False, False, False)])
 def test_the_progress_bar_shows_only_on_a_terminal_without_quiet(

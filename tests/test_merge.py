@@ -374,3 +374,40 @@ def test_reports_dated_only_to_a_year_must_agree_on_more_than_the_date(
     assert len(merge_events(same)) == 1
     monkeypatch.setattr(merge, "VAGUE_DATE_THRESHOLD", merge.SAME_DATE_THRESHOLD)
     assert len(merge_events(different)) == 1
+
+
+def _why(events: list[Event], first: int, second: int) -> str:
+    """Merger.why_apart of the merged events citing ``events[first]`` and
+    ``events[second]`` (one event per document)."""
+    merger = Merger()
+    merged = merger.update({e.citations[0].document: (e,) for e in events})
+    a, b = (next(m for m in merged if events[i].citations[0] in m.citations)
+            for i in (first, second))
+    assert a is not b
+    why = merger.why_apart(a, b)
+    assert why is not None and len(why) == 1
+    return why[0]
+
+
+def test_why_two_events_stay_apart_is_said() -> None:
+    day = day_span(date(2019, 3, 27))
+    shoigu = [_report(doc, "Putin spoke with Shoigu by telephone about energy supplies" + end,
+                      day, ("Putin", "Shoigu")) for doc, end in (("a", ""), ("b", ", he said"))]
+    aydin = [_report(doc, "Putin spoke with Aydin by telephone about space cooperation" + end,
+                     day, ("Putin", "Aydin")) for doc, end in (("c", ""), ("d", ", he said"))]
+    why = _why(shoigu + aydin, 0, 2)
+    assert why.startswith("a (sentence 2) and c (sentence 2) scored") and "enough to merge" in why
+    assert f"is below {groups.COHESION:.2f} x" in why, why
+    # below the bar
+    port = _report("e", "Dock workers walked out at the port", day, ())
+    why = _why([shoigu[0], port], 0, 1)
+    assert "below the bar of 0.50" in why and "score 0.000" in why, why
+    # a call and a visit
+    visit = _report("f", "Putin visited Shoigu at the ministry about energy supplies", day,
+                    ("Putin", "Shoigu"))
+    assert "a phone or video call and a meeting or visit" in _why([shoigu[0], visit], 0, 1)
+    # dates that cannot be one
+    later = _report("g", shoigu[0].title, day_span(date(2019, 3, 28)), ("Putin", "Shoigu"))
+    why = _why([shoigu[0], later], 0, 1)
+    assert "no two of their reports have dates that can be one date" in why
+    assert "27 Mar 2019 and 28 Mar 2019" in why, why

@@ -67,6 +67,11 @@ def _parser() -> argparse.ArgumentParser:
     explain.add_argument("what", metavar="EVENT_ID|DOCUMENT")
     explain.add_argument("site", nargs="?", type=Path, default=Path("."), metavar="SITE_DIR")
 
+    compare = sub.add_parser("compare", help="say why two events were not merged into one")
+    compare.add_argument("first", metavar="EVENT_ID")
+    compare.add_argument("second", metavar="EVENT_ID")
+    compare.add_argument("site", nargs="?", type=Path, default=Path("."), metavar="SITE_DIR")
+
     clean = sub.add_parser("clean", help="remove output/ files and .timeline-cache/")
     clean.add_argument("site", nargs="?", type=Path, default=Path("."), metavar="SITE_DIR")
 
@@ -194,6 +199,18 @@ def _cmd_extract(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_compare(args: argparse.Namespace) -> int:
+    from timeline.build import Session, build_timeline, make_cache
+    from timeline.config import load_config
+    from timeline.extract import explain_apart
+
+    config = load_config(args.site)
+    session = Session()  # keeps the merge's state, which says why two stayed apart
+    timeline = build_timeline(config, make_cache(config), session=session)
+    print(explain_apart(timeline, session.merger, args.first, args.second))
+    return EXIT_OK
+
+
 def _cmd_explain(args: argparse.Namespace) -> int:
     from timeline.build import build_timeline, make_cache
     from timeline.config import load_config
@@ -295,6 +312,7 @@ def _run(args: argparse.Namespace) -> int:
         if args.command in ("build", "check"):
             return _cmd_build(args, write=args.command == "build")
         handler = {"new": _cmd_new, "extract": _cmd_extract, "explain": _cmd_explain,
+                   "compare": _cmd_compare,
                    "clean": _cmd_clean, "serve": _cmd_serve}[args.command]
         return handler(args)
     except TimelineError as exc:

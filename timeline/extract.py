@@ -11,7 +11,8 @@ from timeline.config import Config, DateConfig
 from timeline.dates import span_label
 from timeline.documents import read_document
 from timeline.errors import ContentError, problem
-from timeline.model import Mention, Timeline
+from timeline.merge import Merger
+from timeline.model import Event, Mention, Timeline
 from timeline.sentences import split_sentences
 from timeline.temporal import Settings, find_document_mentions
 
@@ -62,13 +63,34 @@ def table(result: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def find_event(timeline: Timeline, what: str) -> Event | None:
+    """The event whose id is ``what``, or the only one whose id starts with it (at least
+    four characters)."""
+    events = [e for e in timeline.events if e.id == what] or [
+        e for e in timeline.events if len(what) >= 4 and e.id.startswith(what)]
+    return events[0] if len(events) == 1 else None
+
+
+def explain_apart(timeline: Timeline, merger: Merger, first: str, second: str) -> str:
+    """Why two events (by id or id prefix) were not merged into one."""
+    a, b = find_event(timeline, first), find_event(timeline, second)
+    missing = [what for what, e in ((first, a), (second, b)) if e is None]
+    if missing or a is None or b is None:
+        raise ContentError([problem(None, None, f"no event '{what}'") for what in missing])
+    if a.id == b.id:
+        return f"{a.id} and {b.id} are one event"
+    reasons = merger.why_apart(a, b) or ["their reports are not in the merge"]
+    return "\n".join([f"events {a.id} ({span_label(a.date) if a.date else 'undated'}: "
+                      f"{a.title}) and {b.id} ({span_label(b.date) if b.date else 'undated'}"
+                      f": {b.title}) are two:"] + [f"  {r}" for r in reasons])
+
+
 def explain(timeline: Timeline, what: str) -> str | None:
     """How an event (by id or id prefix) or a document (by id or path) was dated."""
     docs = {d.id: d for d in timeline.documents}
-    events = [e for e in timeline.events if e.id == what] or [
-        e for e in timeline.events if len(what) >= 4 and e.id.startswith(what)]
-    if len(events) == 1:
-        e = events[0]
+    found = find_event(timeline, what)
+    if found is not None:
+        e = found
         out = [f"event {e.id}: {e.title}",
                f"  date: {span_label(e.date) if e.date else 'undated'}"
                f"{' (planned)' if e.planned else ''}"]

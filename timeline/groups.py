@@ -57,13 +57,19 @@ def combine(members: list[Event], notes: list[str],
     )
 
 
+Refused = Callable[[int, int, str], None]
+"""Told of each pair (i, j) that scored high enough but did not merge, and why."""
+
+
 def agglomerate(events: Sequence[Event], edges: list[tuple[float, int, int]],
                 note: Callable[[int, int, float], str],
-                preferred: Callable[[Event], bool] | None = None) -> list[tuple[int, Event]]:
+                preferred: Callable[[Event], bool] | None = None,
+                refused: Refused | None = None) -> list[tuple[int, Event]]:
     """Merge ``events`` (in merge order) along ``edges`` (score, i, j with i < j), the best
     first, never two reports of one sentence and never dates that cannot all match; return
     each merged event with the index of its first candidate. ``note(i, j, score)`` says why
-    i and j merged; ``preferred`` is as in combine()."""
+    i and j merged; ``preferred`` is as in combine(); ``refused`` (timeline explain)
+    hears why a pair did not merge its two groups."""
     if len(events) == 1:
         return [(0, combine([events[0]], [], preferred))]
     cluster_of = list(range(len(events)))
@@ -79,18 +85,35 @@ def agglomerate(events: Sequence[Event], edges: list[tuple[float, int, int]],
     """The best pair inside each group of several reports."""
     for total, i, j in sorted(edges, key=lambda edge: (-edge[0], edge[1], edge[2])):
         first, second = cluster_of[i], cluster_of[j]
-        if first == second or cited[first] & cited[second] or not all(
-                compatible(a, b) for a in spans[first] for b in spans[second]):
+        if first == second:
+            continue
+        if cited[first] & cited[second]:
+            if refused is not None:
+                refused(i, j, "their events would cite one sentence twice")
+            continue
+        if not all(compatible(a, b) for a in spans[first] for b in spans[second]):
+            if refused is not None:
+                refused(i, j, "the dates of the reports already merged with each cannot "
+                        "all be one date")
             continue
         if first in best and second in best and total < COHESION * min(best[first],
                                                                          best[second]):
-            continue  # two happenings, each told by several reports, alike only loosely
+            # two happenings, each told by several reports, alike only loosely
+            if refused is not None:
+                low = min(best[first], best[second])
+                refused(i, j, f"each had already merged with other reports, and {total:.2f} "
+                        f"is below {COHESION:.2f} x {low:.2f}, the best pair inside the "
+                        "looser of the two")
+            continue
         if loose[first] and loose[second] and not all(
                 (min(a, b), max(a, b)) in linked for a in joined[first] for b in joined[second]):
             # Dated to a season or a year only: a report joins only when alike with every
             # report of the group. "X and Y last met in Seoul in 2019" shares its date and
             # words with every such sentence of the year: one by one, single links made an
             # event of 374 citations about different people of 1,000 bench articles.
+            if refused is not None:
+                refused(i, j, "both are dated only to a season or a year, and not every "
+                        "report of one scored high enough with every report of the other")
             continue
         keep, gone = min(first, second), max(first, second)
         best[keep] = max(total, best.pop(keep, total), best.pop(gone, total))

@@ -21,8 +21,8 @@ from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from operator import itemgetter
 
-from timeline.dates import sort_key
-from timeline.groups import agglomerate, same_span
+from timeline.dates import sort_key, span_label
+from timeline.groups import Refused, agglomerate, same_span
 from timeline.model import DateSpan, Event
 from timeline.similarity import (
     Features,
@@ -300,6 +300,7 @@ class Merger:
         if not compatible(a, b) or apart(u.feats, v.feats):
             return _APART
         total = score(u.feats, v.feats, u.mass, v.mass, self._idf)
+        # (the bar, as _bar() gives it, written out: this runs for every pair scored)
         bar = VAGUE_DATE_THRESHOLD if vague(a) and vague(b) else \
             SAME_DATE_THRESHOLD if same_span(a, b) else NESTED_DATE_THRESHOLD
         return total if total >= bar else 0.0
@@ -329,7 +330,8 @@ class Merger:
             c.group = group
         return items
 
-    def _agglomerate(self, members: list[_Cand]) -> list[tuple[int, Event]]:
+    def _agglomerate(self, members: list[_Cand], refused: Refused | None = None
+                     ) -> list[tuple[int, Event]]:
         rank = {c: i for i, c in enumerate(members)}
         edges = [(value, i, rank[v]) for i, u in enumerate(members)
                  for v, value in u.pairs.items() if value > 0 and rank[v] > i]
@@ -337,7 +339,62 @@ class Merger:
         return agglomerate([c.event for c in members], edges,
                            lambda i, j, total: self._note(members[i], members[j], total),
                            (lambda e: e.citations[0].document not in foreign) if foreign
-                           else None)
+                           else None, refused)
+
+    def why_apart(self, a: Event, b: Event) -> list[str] | None:
+        """Why the merged events ``a`` and ``b`` (of the last update) are two, in words:
+        their most alike pair of reports, and what kept it apart. None when either is not
+        an event of the last update."""
+        def reports(event: Event) -> list[_Cand]:
+            # the candidates of its sentences whose dates can be its date (one sentence
+            # can give several events: "on 3 and 17 May")
+            cited = {(c.document, c.sentence) for c in event.citations}
+            return [c for doc in sorted({d for d, _ in cited} & self._docs.keys())
+                    for c in self._docs[doc][1]
+                    if (c.event.citations[0].document, c.event.citations[0].sentence) in cited
+                    and (c.event.date == event.date or compatible(c.event.date, event.date))]
+        mine, theirs = reports(a), reports(b)
+        if not mine or not theirs:
+            return None
+        pairs = sorted(((self._value(u, v), u, v) for u in mine for v in theirs),
+                       key=lambda p: (-p[0], p[1].order, p[2].order))
+        value, u, v = pairs[0]
+        first, second = (u, v) if u.order <= v.order else (v, u)
+        one, other = first.event.citations[0], second.event.citations[0]
+        pair = (f"{one.document} (sentence {one.sentence + 1}) and {other.document} "
+                f"(sentence {other.sentence + 1})")
+        if value == _APART:
+            if not compatible(u.event.date, v.event.date):
+                return [f"no two of their reports have dates that can be one date; e.g. "
+                        f"{pair}: " + " and ".join(span_label(e.date) if e.date else "undated"
+                                                   for e in (first.event, second.event))]
+            return [f"{pair}, the most alike of their reports, tell a phone or video call "
+                    "and a meeting or visit"]
+        total = score(u.feats, v.feats, u.mass, v.mass, self._idf)
+        why = reason(u.feats, v.feats, u.mass, v.mass, self._idf) or "nothing in common"
+        if value == 0.0:
+            return [f"the most alike of their reports are {pair}: {why}, score {total:.3f}, "
+                    f"below the bar of {self._bar(u.event.date, v.event.date):.2f}"]
+        refusals: list[str] = []
+        group = u.group
+        if group is not None and group is v.group:
+            members = group.members
+            at = {c: i for i, c in enumerate(members)}
+            sides = ({at[c] for c in mine if c in at}, {at[c] for c in theirs if c in at})
+
+            def refused(i: int, j: int, what: str) -> None:
+                if not refusals and ((i in sides[0] and j in sides[1])
+                                     or (i in sides[1] and j in sides[0])):
+                    refusals.append(what)
+            self._agglomerate(members, refused)
+        return [f"{pair} scored {total:.2f} ({why}), enough to merge, but "
+                + (refusals[0] if refusals else "they were merged with other reports first")]
+
+    @staticmethod
+    def _bar(a: DateSpan | None, b: DateSpan | None) -> float:
+        """The score a pair with these dates needs to merge."""
+        return VAGUE_DATE_THRESHOLD if vague(a) and vague(b) else \
+            SAME_DATE_THRESHOLD if same_span(a, b) else NESTED_DATE_THRESHOLD
 
     def _note(self, u: _Cand, v: _Cand, total: float) -> str:
         """Why u and v (u first in merge order) were merged, in words."""
