@@ -100,7 +100,8 @@ RULES: list[tuple[str, re.Pattern[str]]] = [(name, re.compile(_WORD_START + "(?:
              rf"(?P<m>{MONTH})\s+(?P<d>{DAY})(?!\d))\b)?"),
     ("weekday", rf"(?:(?P<rel>(?i:last|next|this|coming|past))\s+)?(?P<wd>{WEEKDAY_FULL})"
                 rf"(?:'s)?(?:\s+(?P<part>{_PARTS}))?\b"),
-    ("month", rf"(?:(?P<rel>{_REL})\s+)?(?P<m>{MONTH_FULL})\b(?!\s+\d)"),
+    ("month", rf"(?:(?P<rel>{_REL})\s+)?(?P<m>{MONTH_FULL})\b(?!\s+\d)"
+              r"(?:,?\s+(?:of\s+)?(?P<ry>(?i:this|last|next))\s+year\b)?"),
     ("year", rf"(?:(?<=\b[Mm]id-)|(?<=\b[Pp]re-)|(?<=\b[Pp]ost-)|{_NOT_NUM_BEFORE}(?<!\w))"
              rf"(?P<y>{YEAR})(?:'s)?(?![\d%/]|\.\d|,\d|-\d\d\b)"),
     ("deictic", r"\b(?P<w>(?i:the\s+day\s+before\s+yesterday|the\s+day\s+after\s+tomorrow|"

@@ -126,6 +126,10 @@ def _month(c: Candidate, ctx: Context) -> Result | None:
     rel = c.get("rel").lower()
     if ctx.anchor is None:
         return unresolved("DATE", f"XXXX-{month:02d}", "no year, and the document has no date")
+    if c.get("ry"):  # "February this year", "July of last year"
+        shift = {"last": -1, "this": 0, "next": 1}[c.get("ry").lower()]
+        return anchored(dates.month_span(ctx.anchor.year + shift, month), ctx,
+                        f"the text gives the month of {c.get('ry').lower()} year")
     tense = {"last": "past", "past": "past", "previous": "past", "prior": "past",
              "next": "future", "coming": "future", "following": "future"}.get(
         rel) or year_tense(ctx.text, c.start, c.end)
