@@ -63,6 +63,32 @@ def _with_modifiers(c: Candidate, result: Result, text: str) -> tuple[int, Resul
     return start, result
 
 
+_OFFSET_BEFORE = re.compile(
+    r"(?i:\b(?P<n>the|a|one|two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\s+"
+    r"(?P<u>days?|weeks?)\s+(?P<dir>before|after)\s+)$")
+_COUNTS = {"the": 1, "a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+           "seven": 7, "eight": 8, "nine": 9, "ten": 10}
+
+
+def _with_offset(start: int, result: Result, text: str) -> tuple[int, Result]:
+    """"the day before last Tuesday", "two weeks after 3 May": the day that far from the
+    day the expression gives, the phrase taken into the expression. "The week before
+    Easter" is a week, not a day, and stays Easter."""
+    span = result.span
+    if span is None or span.precision != Precision.DAY or span.start != span.end or \
+            result.timex_type != "DATE":
+        return start, result
+    found = _OFFSET_BEFORE.search(text, max(0, start - 32), start)
+    if found is None or (found["n"].lower() == "the" and found["u"].lower() != "day"):
+        return start, result
+    count = _COUNTS.get(found["n"].lower()) or int(found["n"])
+    days = count * (7 if found["u"].lower().startswith("week") else 1)
+    day = span.start + timedelta(days=days if found["dir"].lower() == "after" else -days)
+    shifted = dates.day_span(day)
+    return found.start(), replace(result, span=shifted, value=dates.span_value(shifted),
+                                  note=f"{result.note}; {' '.join(found.group().split())}")
+
+
 def _is_dateline(sentence: Sentence, c: Candidate) -> bool:
     text = sentence.text
     return bool(c.rule in ("dmy", "mdy", "iso", "numeric") and _DATELINE.match(text[:c.start])
@@ -141,6 +167,10 @@ def _sentence_mentions(sentence: Sentence, anchor: date | None, settings: Settin
         if result is None:
             continue
         start, result = _with_modifiers(c, result, text)
+        widened = start
+        start, result = _with_offset(start, result, text)
+        if start < widened:  # "two days" of "two days after 3 May" was read on its own
+            out = [m for m in out if m.start < sentence.start + start]
         dateline = _is_dateline(sentence, c)
         dates_event = result.dates_event and not dateline
         if result.resolved_by != "absolute" and _SINCE_BEFORE.search(text, 0, start):
