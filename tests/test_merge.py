@@ -269,6 +269,12 @@ def test_reports_of_one_day_sharing_a_common_name_are_compared(
             if len(e.citations) > 1] == [["a", "b"]]
 
 
+def test_kinds_of_happening_read_from_common_wordings() -> None:
+    assert similarity.kinds_of("the two sides struck a deal on grain exports") == {"agreement"}
+    assert similarity.kinds_of("farouk sat down with park in seoul") == {"meeting"}
+    assert similarity.kinds_of("a great deal of grain") == frozenset()
+
+
 def test_a_call_and_a_visit_of_one_day_stay_apart() -> None:
     day = day_span(date(2024, 7, 9))
     visit = _report("a", "Wang Yi toured the Jakarta port security office and was received "

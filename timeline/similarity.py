@@ -60,7 +60,7 @@ KINDS = {
     "invasion": ("invasion", "invade", "invaded", "troops into", "launched an offensive",
                  "full-scale war"),
     "agreement": ("signed", "treaty", "agreement", "accord", "joint statement", "declared",
-                  "established"),
+                  "established", "a deal", "the deal"),
     "election": ("election", "elected", "inauguration", "inaugurated", "sworn in"),
     "exercise": ("drills", "military exercise", "exercises", "joint patrol", "patrols",
                  "manoeuvres", "maneuvers"),
