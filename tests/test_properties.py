@@ -32,12 +32,13 @@ WORDS = ["on", "in", "the", "Sunday", "1 February", "Feb. 1, 2026", "2024-09-10"
          "2022", "10000", "0000-00-00", "BC", "Year of the Dragon", "25th anniversary", ".",
          ",", "\n", "\n\n", "—", "MOSCOW,", "said", "Xi", "Шойгу", "Čoig", "every", "hours",
          "at 3 p.m.", "yesterday", "today", "tomorrow", "this week", "February 30", "31/12",
-         "12/31/2025", "fiscal", "quarter", "the 1st of May", "#", "*", "> ", "- ", "`"]
+         "12/31/2025", "fiscal", "quarter", "the 1st of May", "#", "*", "> ", "- ", "`",
+         "5000 years ago", "9000 years later", "the day after", "two weeks before", "Friday"]
 news_text = st.lists(st.one_of(st.sampled_from(WORDS), st.text(max_size=12)),
                      max_size=60).map(" ".join)
 any_text = st.one_of(news_text, st.text(max_size=400))
-anchors = st.one_of(st.none(), st.dates(min_value=dt.date(1, 1, 1),
-                                        max_value=dt.date(9999, 12, 31)))
+anchors = st.one_of(st.none(), st.sampled_from([dt.date.min, dt.date.max]),
+                    st.dates(min_value=dt.date(1, 1, 1), max_value=dt.date(9999, 12, 31)))
 
 yaml_scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True),
                          st.text(max_size=30), st.dates(), st.sampled_from(

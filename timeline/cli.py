@@ -32,6 +32,21 @@ def _positive(text: str) -> int:
     return value
 
 
+
+def _published(text: str) -> date:
+    """A --published date: ISO, and in the years documents may be dated."""
+    from timeline.documents import PUBLISHED_YEARS, plausible
+
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"not a date: {text!r} (write it as YYYY-MM-DD)") from None
+    if not plausible(day):
+        raise argparse.ArgumentTypeError(f"out of range: {text} (articles are dated from "
+                                         f"{PUBLISHED_YEARS[0]} to {PUBLISHED_YEARS[1]})")
+    return day
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="timeline", description="Turn a folder of news articles into a cited timeline.")
@@ -58,7 +73,7 @@ def _parser() -> argparse.ArgumentParser:
 
     extract = sub.add_parser("extract", help="list the time expressions in documents")
     extract.add_argument("paths", nargs="+", type=Path, metavar="PATH")
-    extract.add_argument("--published", type=date.fromisoformat, metavar="YYYY-MM-DD",
+    extract.add_argument("--published", type=_published, metavar="YYYY-MM-DD",
                          help="the date to resolve relative expressions against")
     extract.add_argument("--json", action="store_true", help="print JSON")
     extract.add_argument("--date-order", choices=("DMY", "MDY", "YMD"), default=None)

@@ -120,6 +120,16 @@ def parse_front_matter(yaml_text: str, shown: PurePosixPath) -> tuple[dict[str, 
     return {str(k): v for k, v in data.items()}, []
 
 
+PUBLISHED_YEARS = (1000, 2999)
+"""The years a published date may fall in: dates counted from one near the ends of the
+calendar (0001-01-01, 9999-12-31) would leave it."""
+
+
+def plausible(published: dt.date) -> bool:
+    """Whether ``published`` falls in PUBLISHED_YEARS."""
+    return PUBLISHED_YEARS[0] <= published.year <= PUBLISHED_YEARS[1]
+
+
 def _as_date(value: object) -> dt.date | None:
     if isinstance(value, dt.datetime):
         return value.date()
@@ -156,11 +166,17 @@ def _fields(meta: dict[str, Any], yaml_text: str, shown: PurePosixPath,
     raw_date = meta.get("published", meta.get("date"))
     if raw_date is not None:
         published = _as_date(raw_date)
+        key = "published" if "published" in meta else "date"
         if published is None:
-            key = "published" if "published" in meta else "date"
             problems.append(problem(shown, _line_of_key(yaml_text, key),
                                     f"'{key}' is not a date: {str(raw_date)[:40]!r}",
                                     "write it as YYYY-MM-DD"))
+        elif not plausible(published):
+            problems.append(problem(shown, _line_of_key(yaml_text, key),
+                                    f"'{key}' is out of range: {published.isoformat()}",
+                                    f"articles are dated from {PUBLISHED_YEARS[0]} to "
+                                    f"{PUBLISHED_YEARS[1]}"))
+            published = None
         out["published"] = published
     url = _text_field(meta, "url")
     if url and not re.match(r"^https?://", url, re.IGNORECASE):

@@ -83,7 +83,10 @@ def _with_offset(start: int, result: Result, text: str) -> tuple[int, Result]:
         return start, result
     count = _COUNTS.get(found["n"].lower()) or int(found["n"])
     days = count * (7 if found["u"].lower().startswith("week") else 1)
-    day = span.start + timedelta(days=days if found["dir"].lower() == "after" else -days)
+    try:
+        day = span.start + timedelta(days=days if found["dir"].lower() == "after" else -days)
+    except OverflowError:  # a published date at the end of the calendar
+        return start, result
     shifted = dates.day_span(day)
     return found.start(), replace(result, span=shifted, value=dates.span_value(shifted),
                                   note=f"{result.note}; {' '.join(found.group().split())}")
@@ -163,7 +166,10 @@ def _sentence_mentions(sentence: Sentence, anchor: date | None, settings: Settin
     for c in candidates:
         if ctx is None:
             ctx = Context(text, anchor, exact, previous, settings, tuple(recent), quarter, last)
-        result = RESOLVERS[c.rule](c, ctx)
+        try:
+            result = RESOLVERS[c.rule](c, ctx)
+        except (OverflowError, ValueError):  # beyond the calendar: "5000 years ago", or
+            continue  # a published date of 0001-01-01 and "on Friday"
         if result is None:
             continue
         start, result = _with_modifiers(c, result, text)
