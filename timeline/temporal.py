@@ -63,6 +63,10 @@ def _with_modifiers(c: Candidate, result: Result, text: str) -> tuple[int, Resul
     return start, result
 
 
+_CALENDAR = (date(1, 2, 1), date(9998, 12, 31))
+"""The dates an expression may have: what comes later (a day or weeks before or after it,
+a calendar event's end) must stay inside Python's calendar (years 1 to 9999)."""
+
 _OFFSET_BEFORE = re.compile(
     r"(?i:\b(?P<n>the|a|one|two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\s+"
     r"(?P<u>days?|weeks?)\s+(?P<dir>before|after)\s+)$")
@@ -170,7 +174,8 @@ def _sentence_mentions(sentence: Sentence, anchor: date | None, settings: Settin
             result = RESOLVERS[c.rule](c, ctx)
         except (OverflowError, ValueError):  # beyond the calendar: "5000 years ago", or
             continue  # a published date of 0001-01-01 and "on Friday"
-        if result is None:
+        if result is None or (result.span is not None and not (
+                _CALENDAR[0] <= result.span.start and result.span.end <= _CALENDAR[1])):
             continue
         start, result = _with_modifiers(c, result, text)
         widened = start
