@@ -94,8 +94,12 @@ def uses_any(env: jinja2.Environment, name: str, variables: Collection[str]) -> 
     """Whether a template, or one it extends or includes, uses one of ``variables`` (True
     when that cannot be told)."""
     closure = _closure(env, name)
-    return closure is None or any(not jinja2.meta.find_undeclared_variables(ast).isdisjoint(
-        variables) for ast in closure)
+    try:
+        return closure is None or any(
+            not jinja2.meta.find_undeclared_variables(ast).isdisjoint(variables)
+            for ast in closure)
+    except jinja2.TemplateError:  # (a filter this bare parse does not know, say): the
+        return True  # render says what is wrong, if anything
 
 
 def names_attribute(env: jinja2.Environment, name: str, attribute: str) -> bool:

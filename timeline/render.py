@@ -250,9 +250,11 @@ class _Renderer:
         except jinja2.TemplateNotFound as exc:
             raise ThemeError([problem(None, None, f"template not found: {exc.name}",
                                       "add it to your theme or remove the override")]) from exc
-        except (jinja2.UndefinedError, TypeError, ValueError, AttributeError) as exc:
-            raise ThemeError([problem(None, None, f"while rendering {template}: {exc}")]) \
-                from exc
+        except (jinja2.TemplateError, ArithmeticError, LookupError, TypeError, ValueError,
+                AttributeError) as exc:  # a theme's mistake, met at render time
+            where, line = _template_place(exc)
+            raise ThemeError([problem(where, line, f"while rendering {template}: "
+                                      f"{exc or type(exc).__name__}")]) from exc
 
     def sentence_html(self, doc: Document, s: Sentence) -> Markup:
         if doc.format != "markdown":
@@ -484,6 +486,20 @@ def standalone_event_pages(config: Config, theme: Theme, documents: tuple[Docume
     timeline = Timeline(documents=documents, events=(), extractions={})
     keys = SiteKeys("", "", "", {}, {}, {}, {})  # for cards, which such pages do not show
     return EventPages(_Renderer(timeline, config, theme, env, Reuse(), keys), (), {})
+
+
+def _template_place(exc: BaseException) -> tuple[Path | None, int | None]:
+    """The template file and line an exception was raised in, as far as the traceback
+    says (Jinja names each frame of a compiled template after its file and line)."""
+    where: tuple[Path | None, int | None] = (None, None)
+    tb = exc.__traceback__
+    while tb is not None:
+        name = tb.tb_frame.f_code.co_filename
+        if name.endswith((".html", ".xml", ".txt", ".js", ".css", ".j2", ".jinja")) and \
+                Path(name).is_file():
+            where = (Path(name), tb.tb_lineno)
+        tb = tb.tb_next
+    return where
 
 
 def event_pages(render: Mapping[str, Callable[[], bytes]]) -> EventPages | None:
