@@ -32,6 +32,19 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
 def test_usage_error_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["build", "--no-such-option"]) == 2
     assert main([]) == 2
+    assert main(["serve", "--port", "99999"]) == 2  # was an OverflowError from bind()
+    assert "99999 is not a port (0 to 65535)" in capsys.readouterr().err
+    assert main(["extract", "a.md", "--published", "9999-12-31"]) == 2
+    assert "out of range: 9999-12-31" in capsys.readouterr().err
+
+
+def test_new_site_where_none_can_be_made_is_an_error(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "file").write_text("in the way", encoding="utf-8")
+    assert main(["new", str(tmp_path / "file" / "site")]) == 1  # was a FileNotFoundError
+    err = capsys.readouterr().err
+    assert "error: cannot make the site: Not a directory" in err, err
+    assert (tmp_path / "file").read_text(encoding="utf-8") == "in the way"
 
 
 def test_build_ok(make_site: Callable[..., Path], capsys: pytest.CaptureFixture[str]) -> None:

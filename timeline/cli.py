@@ -33,6 +33,17 @@ def _positive(text: str) -> int:
 
 
 
+def _port(text: str) -> int:
+    """A --port: a TCP port number (0: any free one)."""
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is not a port (0 to 65535)")
+    return port
+
+
 def _published(text: str) -> date:
     """A --published date: ISO, and in the years documents may be dated."""
     from timeline.documents import PUBLISHED_YEARS, plausible
@@ -93,7 +104,7 @@ def _parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="build, serve and rebuild on every change")
     serve.add_argument("site", nargs="?", type=Path, default=Path("."), metavar="SITE_DIR")
     serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--port", type=_port, default=8000)
     serve.add_argument("--open", action="store_true", help="open a browser")
     serve.add_argument("--poll", action="store_true", help="poll for changes")
     return parser

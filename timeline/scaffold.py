@@ -40,7 +40,12 @@ def make_site(folder: Path) -> None:
     if folder.exists() and any(folder.iterdir()):
         raise ContentError([problem(folder, None, "folder exists and is not empty",
                                     "choose a new folder name")])
-    (folder / "content").mkdir(parents=True, exist_ok=True)
-    (folder / "timeline.toml").write_text(CONFIG, encoding="utf-8")
-    (folder / "content" / "harbour-reopens.md").write_text(ARTICLE, encoding="utf-8")
-    (folder / ".gitignore").write_text("/output/\n.timeline-cache/\n", encoding="utf-8")
+    try:
+        (folder / "content").mkdir(parents=True, exist_ok=True)
+        (folder / "timeline.toml").write_text(CONFIG, encoding="utf-8")
+        (folder / "content" / "harbour-reopens.md").write_text(ARTICLE, encoding="utf-8")
+        (folder / ".gitignore").write_text("/output/\n.timeline-cache/\n", encoding="utf-8")
+    except OSError as exc:  # a folder we may not write in, a file in the way
+        raise ContentError([problem(folder, None, f"cannot make the site: "
+                                    f"{exc.strerror or exc}",
+                                    "choose a folder you can write in")]) from exc
