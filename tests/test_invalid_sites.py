@@ -12,6 +12,7 @@ import json
 import os
 import re
 import shutil
+import signal
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -107,13 +108,42 @@ def deep_folders(content: Path) -> None:
     (deep / "deep.md").write_text("The deep archive opened on 4 March 2024.\n")
 
 
+def special_files(content: Path) -> None:
+    """A named pipe, whose reading waits for a writer forever, and a link to /dev/zero,
+    which never ends: the build hung on the first and filled memory on the second."""
+    (content / "good.md").write_text("The bridge opened on 4 March 2024.\n")
+    os.mkfifo(content / "pipe.md")
+    os.symlink("/dev/zero", content / "zero.md")
+
+
 GENERATORS: dict[str, Callable[[Path], None]] = {
     "not-utf8": not_utf8, "binary": binary, "nul-bytes": nul_bytes, "long-line": long_line,
     "huge-file": huge_file, "symlink-loop": symlink_loop, "deep-folders": deep_folders,
+    "special-files": special_files,
 }
 
 
 # --- checks ------------------------------------------------------------------------------
+
+
+class _TooLong(BaseException):
+    """Not an OSError (as TimeoutError is), which the build would take for an unreadable
+    file and go on."""
+
+
+def _within(seconds: int, run: Callable[[], int]) -> int:
+    """run(), failing the test if it takes longer than ``seconds`` (a build that waits on a
+    pipe would otherwise hang the whole run)."""
+    def expired(signum: int, frame: object) -> None:
+        raise _TooLong(f"the build took more than {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.alarm(seconds)
+    try:
+        return run()
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
 
 def snapshot(root: Path, skip: tuple[str, ...] = ()) -> dict[str, bytes]:
     """Every file (and link) under ``root`` with its bytes, not following links."""
@@ -200,7 +230,7 @@ def test_invalid_site(case: str, tmp_path: Path, capsys: pytest.CaptureFixture[s
     before_out = snapshot(out)
     before_home = snapshot(home)
 
-    code = main(["build", str(site), *expected.args])
+    code = _within(120, lambda: main(["build", str(site), *expected.args]))
     printed = capsys.readouterr()
 
     assert code != 3, f"crash on bad input:\n{printed.err}"

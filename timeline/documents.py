@@ -75,6 +75,10 @@ def discover(content_dir: Path, problems: list[Problem] | None = None) -> list[P
                 notes.append(warning(path, None, "symbolic link that leads nowhere (or to "
                                      "itself), skipped"))
                 continue
+            if not path.is_file():  # reading a pipe waits forever, /dev/zero never ends
+                notes.append(warning(path, None, "not a regular file (a pipe, a socket or a "
+                                     "device), skipped"))
+                continue
             found.append(path)
     return found
 
