@@ -14,7 +14,7 @@ import functools
 import math
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 from timeline.model import DateSpan, Event, Precision
@@ -245,7 +245,7 @@ def features(event: Event) -> Features:
     low = text.lower()
     words = {k for w in _WORD.findall(low) if (k := _word_key(w)) is not None}
     quotes = {"q:" + " ".join(q.lower().split()) for q in _QUOTE.findall(text)}
-    places = _places(text)
+    places = _places(text) if names else ()  # (a place is a name: none without names)
     return Features(_frozen(names), _frozen(words), _frozen(quotes), kinds_of(low),
                     (*names, *words, *quotes), _frozen(places))
 
@@ -253,7 +253,7 @@ def features(event: Event) -> Features:
 _NONE: frozenset[str] = frozenset()
 
 
-def _frozen(found: set[str]) -> frozenset[str]:
+def _frozen(found: Collection[str]) -> frozenset[str]:
     """``found`` frozen; one shared object when empty (most candidates quote nothing and
     name no place: tens of thousands of empty sets at 4,000 articles)."""
     return frozenset(found) if found else _NONE
