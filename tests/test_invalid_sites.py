@@ -16,12 +16,13 @@ import signal
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
 import pytest
 
 from timeline.cli import main
+from timeline.documents import parse_front_matter
 
 CASES = Path(__file__).parent / "invalid_sites"
 USER_FILE = "CNAME"
@@ -287,3 +288,9 @@ def test_messages_are_compiler_style(capsys: pytest.CaptureFixture[str], tmp_pat
     pattern = re.compile(r"^content/[\w./-]+:\d+: (error|warning): .+")
     assert [line for line in lines[:-1] if not pattern.match(line)] == []
     assert len(lines) == 6
+
+
+def test_ampersands_and_stars_in_plain_values_are_no_aliases() -> None:
+    data, problems = parse_front_matter("title: Q&A on the *new* bridge\ntags: [a&b]\n",
+                                        PurePosixPath("a.md"))
+    assert problems == [] and data == {"title": "Q&A on the *new* bridge", "tags": ["a&b"]}

@@ -101,9 +101,27 @@ def split_front_matter(text: str, shown: PurePosixPath) -> tuple[str | None, str
                                   "add a line with only '---' after the front matter")
 
 
+def _first_alias(yaml_text: str) -> int | None:
+    """The file line of the front matter's first alias (``*name``), None if none. Aliases
+    share their value, so a few lines of them make a list of a billion items ("billion
+    laughs") that reading tags or a title would walk for ever."""
+    try:
+        for event in yaml.parse(yaml_text, Loader=_Loader):
+            if isinstance(event, yaml.AliasEvent):
+                return event.start_mark.line + 2 if event.start_mark else 2
+    except yaml.YAMLError:
+        return None  # the load below reports it
+    return None
+
+
 def parse_front_matter(yaml_text: str, shown: PurePosixPath) -> tuple[dict[str, Any],
                                                                        list[Problem]]:
     """Parse the YAML front matter into a mapping, with problems located by line."""
+    if "*" in yaml_text and "&" in yaml_text:
+        alias = _first_alias(yaml_text)
+        if alias is not None:
+            return {}, [problem(shown, alias, "front matter: YAML aliases (*name) are not "
+                                "read", "write the value out where it is used")]
     try:
         data = yaml.load(yaml_text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
