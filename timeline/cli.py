@@ -32,7 +32,6 @@ def _positive(text: str) -> int:
     return value
 
 
-
 def _port(text: str) -> int:
     """A --port: a TCP port number (0: any free one)."""
     try:
@@ -57,6 +56,7 @@ def _published(text: str) -> date:
         raise argparse.ArgumentTypeError(f"out of range: {text} (articles are dated from "
                                          f"{PUBLISHED_YEARS[0]} to {PUBLISHED_YEARS[1]})")
     return day
+
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(

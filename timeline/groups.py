@@ -68,7 +68,7 @@ def agglomerate(events: Sequence[Event], edges: list[tuple[float, int, int]],
     """Merge ``events`` (in merge order) along ``edges`` (score, i, j with i < j), the best
     first, never two reports of one sentence and never dates that cannot all match; return
     each merged event with the index of its first candidate. ``note(i, j, score)`` says why
-    i and j merged; ``preferred`` is as in combine(); ``refused`` (timeline explain)
+    i and j merged; ``preferred`` is as in combine(); ``refused`` (timeline compare)
     hears why a pair did not merge its two groups."""
     if len(events) == 1:
         return [(0, combine([events[0]], [], preferred))]

@@ -174,12 +174,14 @@ def _sentence_mentions(sentence: Sentence, anchor: date | None, settings: Settin
             result = RESOLVERS[c.rule](c, ctx)
         except (OverflowError, ValueError):  # beyond the calendar: "5000 years ago", or
             continue  # a published date of 0001-01-01 and "on Friday"
-        if result is None or (result.span is not None and not (
-                _CALENDAR[0] <= result.span.start and result.span.end <= _CALENDAR[1])):
+        if result is None:
             continue
         start, result = _with_modifiers(c, result, text)
         widened = start
         start, result = _with_offset(start, result, text)
+        if result.span is not None and not (_CALENDAR[0] <= result.span.start
+                                            and result.span.end <= _CALENDAR[1]):
+            continue
         if start < widened:  # "two days" of "two days after 3 May" was read on its own
             out = [m for m in out if m.start < sentence.start + start]
         dateline = _is_dateline(sentence, c)
