@@ -13,6 +13,10 @@ from pathlib import Path
 import pytest
 
 from timeline.cli import main
+from timeline.errors import ContentError
+from timeline.extract import explain_apart
+from timeline.merge import Merger
+from timeline.model import Citation, Event, Timeline
 from timeline.output import STAGING_PREFIX, Stager
 
 ARTICLE = """---
@@ -295,3 +299,17 @@ def test_sigterm_while_writing_leaves_output_as_it_was(
     assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
     assert not [p for p in out.iterdir() if p.name.startswith(STAGING_PREFIX)]
     assert signal.getsignal(signal.SIGTERM) is handler
+
+
+def test_compare_says_when_an_id_prefix_fits_several_events() -> None:
+    def event(event_id: str) -> Event:
+        return Event(id=event_id, date=None, title=event_id, summary=event_id,
+                     citations=(Citation("a", 0, 1, event_id),))
+
+    timeline = Timeline(documents=(), events=(event("abcd12"), event("abcd34"),
+                                              event("ffff00")), extractions={})
+    with pytest.raises(ContentError) as raised:
+        explain_apart(timeline, Merger(), "abcd", "9999")
+    assert [p.message for p in raised.value.problems] == [
+        "'abcd' starts the ids of 2 events", "no event '9999'"]
+    assert raised.value.problems[0].hint == "give more of the id"

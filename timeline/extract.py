@@ -10,7 +10,7 @@ from typing import Any
 from timeline.config import Config, DateConfig
 from timeline.dates import span_label
 from timeline.documents import read_document
-from timeline.errors import ContentError, problem
+from timeline.errors import ContentError, Problem, problem
 from timeline.merge import Merger
 from timeline.model import Event, Mention, Timeline
 from timeline.sentences import split_sentences
@@ -71,12 +71,21 @@ def find_event(timeline: Timeline, what: str) -> Event | None:
     return events[0] if len(events) == 1 else None
 
 
+def _no_event(timeline: Timeline, what: str) -> Problem:
+    """Why find_event found nothing: no id starts so, or several do."""
+    count = sum(1 for e in timeline.events if len(what) >= 4 and e.id.startswith(what))
+    if count:
+        return problem(None, None, f"'{what}' starts the ids of {count} events",
+                       "give more of the id")
+    return problem(None, None, f"no event '{what}'")
+
+
 def explain_apart(timeline: Timeline, merger: Merger, first: str, second: str) -> str:
     """Why two events (by id or id prefix) were not merged into one."""
     a, b = find_event(timeline, first), find_event(timeline, second)
     missing = [what for what, e in ((first, a), (second, b)) if e is None]
     if missing or a is None or b is None:
-        raise ContentError([problem(None, None, f"no event '{what}'") for what in missing])
+        raise ContentError([_no_event(timeline, what) for what in missing])
     if a.id == b.id:
         return f"{a.id} and {b.id} are one event"
     reasons = merger.why_apart(a, b) or ["their reports are not in the merge"]
