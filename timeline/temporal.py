@@ -68,27 +68,32 @@ _CALENDAR = (date(1, 2, 1), date(9998, 12, 31))
 a calendar event's end) must stay inside Python's calendar (years 1 to 9999)."""
 
 _OFFSET_BEFORE = re.compile(
-    r"(?i:\b(?P<n>the|a|one|two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\s+"
-    r"(?P<u>days?|weeks?)\s+(?P<dir>before|after)\s+)$")
+    r"(?i:\b(?:(?P<n>the|a|one|two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\s+"
+    r"(?P<u>days?|weeks?)\s+(?P<dir>before|after)|(?P<eve>the\s+eve)\s+of)\s+)$")
 _COUNTS = {"the": 1, "a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
            "seven": 7, "eight": 8, "nine": 9, "ten": 10}
 
 
 def _with_offset(start: int, result: Result, text: str) -> tuple[int, Result]:
-    """"the day before last Tuesday", "two weeks after 3 May": the day that far from the
-    day the expression gives, the phrase taken into the expression. "The week before
-    Easter" is a week, not a day, and stays Easter."""
+    """"the day before last Tuesday", "two weeks after 3 May", "the eve of Christmas": the
+    day that far from the day the expression gives, the phrase taken into the expression.
+    "The week before Easter" is a week, not a day, and stays Easter."""
     span = result.span
     if span is None or span.precision != Precision.DAY or span.start != span.end or \
             result.timex_type != "DATE":
         return start, result
     found = _OFFSET_BEFORE.search(text, max(0, start - 32), start)
-    if found is None or (found["n"].lower() == "the" and found["u"].lower() != "day"):
+    if found is None or (found["n"] and found["n"].lower() == "the"
+                         and found["u"].lower() != "day"):
         return start, result
-    count = _COUNTS.get(found["n"].lower()) or int(found["n"])
-    days = count * (7 if found["u"].lower().startswith("week") else 1)
+    if found["eve"]:  # "on the eve of Sunday's vote": the day before
+        days, after = 1, False
+    else:
+        count = _COUNTS.get(found["n"].lower()) or int(found["n"])
+        days = count * (7 if found["u"].lower().startswith("week") else 1)
+        after = found["dir"].lower() == "after"
     try:
-        day = span.start + timedelta(days=days if found["dir"].lower() == "after" else -days)
+        day = span.start + timedelta(days=days if after else -days)
     except OverflowError:  # a published date at the end of the calendar
         return start, result
     shifted = dates.day_span(day)
