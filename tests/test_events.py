@@ -48,6 +48,19 @@ CASES = [
     ("Prices rose between May 3 and 17, the agency said.", "3–17 May 2025"),
     # other wording between them: the first dates the sentence
     ("The envoys met on Monday, then flew home on Friday.", "1 Sep 2025"),
+    # "the eve of" or "two days after" a happening then a date: the date may be the
+    # happening's or the sentence's, so either day, and about
+    ("Officials met on the eve of the summit on 3 March in Geneva.", "about 2–3 Mar 2025"),
+    ("On the eve of the summit, on 3 March, officials met in Geneva.", "about 2–3 Mar 2025"),
+    ("The talks collapsed two days after the attack on 3 March.", "about 3–5 Mar 2025"),
+    ("The opposition rallied on the eve of the vote on Sunday.", "about 30–31 Aug 2025"),
+    ("Envoys met a week before the vote on 3 March.", "about 24 Feb – 3 Mar 2025"),
+    # ... and right before the date, the day it names
+    ("Officials met on the eve of the 3 March summit in Geneva.", "2 Mar 2025"),
+    ("The talks collapsed two days after 3 March.", "5 Mar 2025"),
+    # a holiday "of" a year is that year's
+    ("The monks kept the Christmas of 1500 in the abbey.", "25 Dec 1500"),
+    ("The family moved at Easter of 2003.", "20 Apr 2003"),
     # a vague stretch ahead is whole months, not days made up from the published one
     ("The two navies will hold more joint drills in the year ahead.", "about Sep 2025 – Sep 2026"),
 ]

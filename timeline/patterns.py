@@ -120,8 +120,8 @@ RULES: list[tuple[str, re.Pattern[str]]] = [(name, re.compile(_WORD_START + "(?:
     ("weekend", r"\b[Tt]he\s+weekend\b"),
     ("units", r"(?<![\w-])(?P<u>years|weeks|months|days|decades|hours|minutes)\b"
               r"(?!\s+(?:ago|earlier|later|before|after)\b)"),
-    ("holiday", rf"(?:(?P<rel>(?i:last|next|this))\s+)?(?P<h>{HOLIDAY})(?:,?\s+(?P<y>{YEAR}))?"
-                r"(?![\w'’-])"),
+    ("holiday", rf"(?:(?P<rel>(?i:last|next|this))\s+)?(?P<h>{HOLIDAY})"
+                rf"(?:,?\s+(?:of\s+)?(?P<y>{YEAR}))?(?![\w'’-])"),
     ("spelled_year", rf"\b(?:(?i:the\s+year\s+)(?P<sy>(?i:two\s+thousand(?:\s+and\s+"
                      rf"{SPELLED_UNITS})?))|(?P<sy2>{SPELLED_YEAR}))\b"),
     ("day_part", rf"\b(?:(?P<pre>(?i:later|earlier))\s+)?(?P<rel>(?i:this|last|tomorrow|"

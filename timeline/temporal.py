@@ -70,6 +70,13 @@ a calendar event's end) must stay inside Python's calendar (years 1 to 9999)."""
 _OFFSET_BEFORE = re.compile(
     r"(?i:\b(?:(?P<n>the|a|one|two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\s+"
     r"(?P<u>days?|weeks?)\s+(?P<dir>before|after)|(?P<eve>the\s+eve)\s+of)\s+)$")
+_OFFSET_GAP = re.compile(
+    r"(?i:\b(?:(?P<n>the|a|one|two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\s+"
+    r"(?P<u>days?|weeks?)\s+(?P<dir>before|after)|(?P<eve>the\s+eve)\s+of)\s+"
+    r"(?:[\w'’-]+\s+){0,4}?[\w'’-]+,?\s+(?:on|for),?\s+)$")
+"""The same with a happening between the offset and the date: "on the eve of the summit on
+3 March", "two days after the attack on Sunday". Whose date is it, the summit's or the
+sentence's? English allows both."""
 _COUNTS = {"the": 1, "a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
            "seven": 7, "eight": 8, "nine": 9, "ten": 10}
 
@@ -83,6 +90,9 @@ def _with_offset(start: int, result: Result, text: str) -> tuple[int, Result]:
             result.timex_type != "DATE":
         return start, result
     found = _OFFSET_BEFORE.search(text, max(0, start - 32), start)
+    either = found is None
+    if either:
+        found = _OFFSET_GAP.search(text, max(0, start - 80), start)
     if found is None or (found["n"] and found["n"].lower() == "the"
                          and found["u"].lower() != "day"):
         return start, result
@@ -96,9 +106,16 @@ def _with_offset(start: int, result: Result, text: str) -> tuple[int, Result]:
         day = span.start + timedelta(days=days if after else -days)
     except OverflowError:  # a published date at the end of the calendar
         return start, result
+    phrase = " ".join(found.group().split())
+    if either:  # the date is the happening's or the sentence's: the days between, about
+        first, last = min(day, span.start), max(day, span.start)
+        shifted = DateSpan(first, last, Precision.DAY, approximate=True)
+        return found.start(), replace(result, span=shifted, value=dates.span_value(shifted),
+                                      note=f"{result.note}; '{phrase}': the date may "
+                                      "be either happening's, so either day")
     shifted = dates.day_span(day)
     return found.start(), replace(result, span=shifted, value=dates.span_value(shifted),
-                                  note=f"{result.note}; {' '.join(found.group().split())}")
+                                  note=f"{result.note}; {phrase}")
 
 
 def _is_dateline(sentence: Sentence, c: Candidate) -> bool:
