@@ -55,9 +55,38 @@ CASES = [
     ("The talks collapsed two days after the attack on 3 March.", "about 3–5 Mar 2025"),
     ("The opposition rallied on the eve of the vote on Sunday.", "about 30–31 Aug 2025"),
     ("Envoys met a week before the vote on 3 March.", "about 24 Feb – 3 Mar 2025"),
+    ("The cabinet resigned within a week of the vote on 3 March.", "about 24 Feb – 10 Mar 2025"),
+    ("The cabinet resigned shortly before the vote on 3 March.", "about 2–3 Mar 2025"),
+    ("The airline collapsed a year after the crash on 3 May 2019.",
+     "about May 2019 – May 2020"),
+    ("Ten years after the wall fell, on 9 November 1989, the city danced.",
+     "about Nov 1989 – Nov 1999"),
+    # months and years away, or a count that is no number: the stretch, about
+    ("The airline collapsed a year after 3 May 2019.", "about May 2020"),
+    ("The inquiry opened three months after the crash in May 2019.", "about May–Aug 2019"),
+    ("The dam broke two weeks after the flood in June.", "about Jun–Jul 2025"),
+    ("The inquiry opened a few weeks after 3 May.", "about 17 May – 7 Jun 2025"),
+    ("Trade fell just after the takeover in 1948.", "1948"),
     # ... and right before the date, the day it names
     ("Officials met on the eve of the 3 March summit in Geneva.", "2 Mar 2025"),
     ("The talks collapsed two days after 3 March.", "5 Mar 2025"),
+    # "the next day, 4 May": the day written out, not the one counted from the last date
+    ("The strike ended on 1 September. The rebels attacked the next day, 4 May, in the north.",
+     "1 Sep 2025 | 4 May 2025"),
+    ("The strike ended on 3 May. The rebels attacked the next day, 4 May, in the north.",
+     "3 May 2025 | 4 May 2025"),
+    # a date of something the sentence mentions does not date what it reports
+    ("The anniversary of the 9 May 1945 victory was marked on Friday in Moscow.",
+     "29 Aug 2025"),
+    ("Veterans of the 1 September 2004 siege gathered in Beslan on Monday.", "1 Sep 2025"),
+    ("The law, in force since 1 January 2020, was repealed on Tuesday.", "2 Sep 2025"),
+    ("The museum, which opened on 5 May 1999, closed on Monday.", "1 Sep 2025"),
+    ("The 2019 election saw a record turnout.", "2019"),
+    # years away from a date whose year is a guess are no date; "to the day" is no offset
+    ("Twenty years to the day after the 11 September attacks, the memorial opened.", ""),
+    ("A year after 3 May, the inquiry closed.", ""),
+    ("Twenty years to the day after 11 September 2001, the memorial opened.",
+     "about Sep 2021"),
     # a holiday "of" a year is that year's
     ("The monks kept the Christmas of 1500 in the abbey.", "25 Dec 1500"),
     ("The family moved at Easter of 2003.", "20 Apr 2003"),

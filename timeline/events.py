@@ -269,8 +269,19 @@ def _joined(body: str, dating: list[Mention]) -> list[Mention]:
             out[-1] = replace(prev, text=body[prev.start:m.end], end=m.end, span=span,
                               note=note, planned=prev.planned and m.planned)
             continue
+        if prev is not None and _APPOSITION.fullmatch(body, prev.end, m.start) and \
+                _APPOSITION_END.match(body, m.end) and prev.resolved_by == "previous-date" \
+                and m.resolved_by != "previous-date":
+            # "the next day, 4 May": the day the text writes out, not the one counted from
+            # an earlier date (which may be another happening's)
+            out[-1] = replace(m, text=body[prev.start:m.end], start=prev.start)
+            continue
         out.append(m)
     return out
+
+
+_APPOSITION = re.compile(r"\s*,\s*")
+_APPOSITION_END = re.compile(r"\s*(?:[,.;:)]|$)")
 
 
 def _spans_one_stretch(body: str, a: Mention, b: Mention) -> bool:
@@ -308,6 +319,36 @@ def _pair(s: Sentence, dating: list[Mention]) -> list[Mention]:
 
 _PAIR_GAP = re.compile(r"\s*(?:,\s*)?(?:and|&)\s+(?:again\s+)?(?:(?:on|in|at)\s+)?", re.I)
 _LIST_GAP = re.compile(r",\s*")
+
+
+_ATTRIBUTIVE_BEFORE = re.compile(r"(?:^|\b(?:the|a|an|its|his|her|their|this|that))\s*$",
+                                 re.IGNORECASE)
+_ATTRIBUTIVE_AFTER = re.compile(
+    r"(?:[’']s)?\s+(?!(?:and|or|but|to|in|on|at|of|for|by|with|when|as|until|till|through|"
+    r"than|from|after|before|was|were|is|are|had|has|have)\b)[a-z][a-z-]+")
+_ASIDE_OPENING = re.compile(
+    r"\s*(?:which|who|whose|where|when|once|first|originally|then|in\s+force|founded|built|"
+    r"born|established|signed|opened|held|set\s+up|created|launched|adopted|elected|"
+    r"appointed|named|completed|introduced|passed|enacted|published|released)\b",
+    re.IGNORECASE)
+
+
+def _subordinate(s: Sentence, m: Mention) -> bool:
+    """Whether a date belongs to something the sentence mentions rather than to what it
+    reports: a noun's ("veterans of the 1 September 2004 siege gathered", "the 9 May 1945
+    victory was marked") or an aside's ("The museum, which opened on 5 May 1999, closed
+    ...")."""
+    text, start, end = s.text, m.start - s.start, m.end - s.start
+    if not text[:start].strip():
+        return False  # a date that opens the sentence dates it
+    lead = m.text.split(None, 1)[0].lower() if " " in m.text else ""
+    if (lead in ("the", "a", "an") or _ATTRIBUTIVE_BEFORE.search(text, 0, start)) and \
+            _ATTRIBUTIVE_AFTER.match(text, end):
+        return True
+    opened = text.rfind(",", 0, start)
+    closed = text.find(",", end)
+    return opened > 0 and closed > 0 and bool(text[closed + 1:].strip(" .")) and \
+        bool(_ASIDE_OPENING.match(text, opened + 1))
 
 
 def _primary(mentions: Sequence[Mention]) -> Mention:
@@ -431,7 +472,8 @@ def _clauses(s: Sentence, dating: list[Mention]) -> list[Clause]:
         pair = _pair(s, dating)
         if pair:
             return [(m, s.start, s.end, "") for m in pair]
-        return _coordinated(s, dating) or [(_primary(dating), s.start, s.end, "")]
+        main = [m for m in dating if not _subordinate(s, m)]
+        return _coordinated(s, dating) or [(_primary(main or dating), s.start, s.end, "")]
     out: list[Clause] = []
     for m in linked:
         target = next((t for t in dating if t.start > m.start and not t.value.startswith("PX")),

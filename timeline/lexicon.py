@@ -46,8 +46,8 @@ FUTURE_CUES = re.compile(
     r"to|(?:is|are|was|were|be|'s)\s+due\s+to|"
     r"(?:set|slated|due|planned|expected|pencilled\s+in)\s+(?:for|on)|"
     r"(?:is|are)\s+to|plans?\s+to|intends?\s+to|aims?\s+to|as\s+soon\s+as|"
-    r"(?<!had\sbeen\s)scheduled|upcoming|forthcoming|next(?!\s+(?:to|door)\b)|as\s+early\s+as|"
-    r"no\s+later\s+than|(?-i:(?:meet|begin|resume|leave|arrive|"
+    r"(?<!had\sbeen\s)scheduled|upcoming|forthcoming|(?<!the\s)next(?!\s+(?:to|door)\b)|"
+    r"as\s+early\s+as|no\s+later\s+than|(?-i:(?:meet|begin|resume|leave|arrive|"
     r"visit|travel)s?))\b", re.IGNORECASE)
 PAST_CUES = re.compile(
     r"\b(?:was|were|had|did|said|told|met|held|took|gave|made|went|came|signed|visited|"

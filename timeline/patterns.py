@@ -98,7 +98,8 @@ RULES: list[tuple[str, re.Pattern[str]]] = [(name, re.compile(_WORD_START + "(?:
              r"(?:\s+(?:[ECMP][SD]T|GMT|UTC)\b)?"
              rf"(?:,?\s+(?P<day>{WEEKDAY_FULL}|(?i:today|tomorrow|yesterday|tonight)|"
              rf"(?P<m>{MONTH})\s+(?P<d>{DAY})(?!\d))\b)?"),
-    ("weekday", rf"(?:(?P<rel>(?i:last|next|this|coming|past))\s+)?(?P<wd>{WEEKDAY_FULL})"
+    ("weekday", rf"(?:(?P<rel>(?i:last|next|this|coming|past|the\s+(?:following|preceding|"
+                rf"previous)))\s+)?(?P<wd>{WEEKDAY_FULL})"
                 rf"(?:'s)?(?:\s+(?P<part>{_PARTS}))?\b"),
     ("month", rf"(?:(?P<rel>{_REL})\s+)?(?P<m>{MONTH_FULL})\b(?!\s+\d)"
               r"(?:,?\s+(?:of\s+)?(?P<ry>(?i:this|last|next))\s+year\b)?"),

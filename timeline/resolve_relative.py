@@ -105,11 +105,25 @@ def _weekday(c: Candidate, ctx: Context) -> Result | None:
     part = c.get("part").lower()
     suffix = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI",
               "overnight": "NI"}.get(part, "")
+    rel = c.get("rel").lower().split()[-1] if c.get("rel") else ""
+    if rel in ("following", "preceding", "previous"):
+        # "the following Monday": the Monday after the date the text gave last
+        earlier = ctx.base(Precision.DAY)
+        if earlier is None:
+            return unresolved("TIME" if suffix else "DATE", f"XXXX-WXX-{weekday + 1}",
+                              "relative to an earlier date in the text, and there is none "
+                              "precise enough")
+        after = rel == "following"
+        day = weekday_date(weekday, earlier.start, "next" if after else "last")
+        return Result("DATE", day.isoformat(), dates.day_span(day), "previous-date",
+                      f"the {_DAY_NAMES[weekday]} {'after' if after else 'before'} "
+                      f"{earlier.start.isoformat()}, the previous date in the text",
+                      planned=ctx.anchor is not None and day > ctx.anchor, base=earlier.start)
     if ctx.anchor is None or not ctx.exact:
         why = "the document has no date" if ctx.anchor is None else (
             "the document's date is only inferred, not known to the day")
         return unresolved("TIME" if suffix else "DATE", f"XXXX-WXX-{weekday + 1}", why)
-    day, how = _weekday_day(weekday, c.get("rel").lower(), ctx, c.start, c.end)
+    day, how = _weekday_day(weekday, rel, ctx, c.start, c.end)
     # "Friday evening" is 2005-01-07TEV; "Friday night" and "Friday morning" keep the day's
     # value, as TimeBank mostly writes them (the night and morning of a news day).
     if suffix != "EV":

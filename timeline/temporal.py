@@ -67,55 +67,104 @@ _CALENDAR = (date(1, 2, 1), date(9998, 12, 31))
 """The dates an expression may have: what comes later (a day or weeks before or after it,
 a calendar event's end) must stay inside Python's calendar (years 1 to 9999)."""
 
-_OFFSET_BEFORE = re.compile(
-    r"(?i:\b(?:(?P<n>the|a|one|two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\s+"
-    r"(?P<u>days?|weeks?)\s+(?P<dir>before|after)|(?P<eve>the\s+eve)\s+of)\s+)$")
+_COUNT = (r"(?P<n>the|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+          r"fifteen|twenty|thirty|forty|fifty|a\s+few|several|some|\d{1,3})")
+_OFFSET = (rf"(?:(?<!to\s){_COUNT}\s+(?P<u>days?|weeks?|months?|years?|decades?)\s+"
+           r"(?:to\s+the\s+day\s+)?(?P<dir>before|after|of)|(?P<eve>the\s+eve)\s+of|"
+           r"(?P<soon>shortly|soon|just|moments|minutes|hours)\s+(?P<dir2>before|after))")
+_OFFSET_BEFORE = re.compile(rf"(?i:\b(?P<within>within\s+)?{_OFFSET}\s+)$")
 _OFFSET_GAP = re.compile(
-    r"(?i:\b(?:(?P<n>the|a|one|two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\s+"
-    r"(?P<u>days?|weeks?)\s+(?P<dir>before|after)|(?P<eve>the\s+eve)\s+of)\s+"
-    r"(?:[\w'’-]+\s+){0,4}?[\w'’-]+,?\s+(?:on|for),?\s+)$")
+    rf"(?i:\b(?P<within>within\s+)?{_OFFSET}\s+"
+    r"(?:[\w'’-]+\s+){0,4}?[\w'’-]+,?\s+(?:on|for|in),?\s+)$")
 """The same with a happening between the offset and the date: "on the eve of the summit on
-3 March", "two days after the attack on Sunday". Whose date is it, the summit's or the
+3 March", "a year after the crash in May 2019". Whose date is it, the summit's or the
 sentence's? English allows both."""
-_COUNTS = {"the": 1, "a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-           "seven": 7, "eight": 8, "nine": 9, "ten": 10}
+_COUNTS = {"the": (1, 1), "a": (1, 1), "an": (1, 1), "one": (1, 1), "two": (2, 2),
+           "three": (3, 3), "four": (4, 4), "five": (5, 5), "six": (6, 6), "seven": (7, 7),
+           "eight": (8, 8), "nine": (9, 9), "ten": (10, 10), "eleven": (11, 11),
+           "twelve": (12, 12), "fifteen": (15, 15), "twenty": (20, 20), "thirty": (30, 30),
+           "forty": (40, 40), "fifty": (50, 50), "a few": (2, 5), "several": (2, 7),
+           "some": (2, 7)}
+_UNITS = {"day": (1, 0, Precision.DAY), "week": (7, 0, Precision.DAY),
+          "month": (0, 1, Precision.MONTH), "year": (0, 12, Precision.MONTH),
+          "decade": (0, 120, Precision.YEAR)}
+"""Unit -> (days, months, the finest precision a date that far from another keeps)."""
+
+
+def _moved(day: date, days: int, months: int, count: int) -> date:
+    return day + timedelta(days=days * count) if days else dates.add_months(day, months * count)
 
 
 def _with_offset(start: int, result: Result, text: str) -> tuple[int, Result]:
     """"the day before last Tuesday", "two weeks after 3 May", "the eve of Christmas": the
     day that far from the day the expression gives, the phrase taken into the expression.
+    Months and years away ("a year after 3 May 2019"), a count that is not a number
+    ("a few weeks after"), a date that is not a day, "within a week of": the stretch the
+    words allow, approximate. With a happening between the words and the date ("the eve of
+    the summit on 3 March") the date may be either happening's: the stretch holds both.
     "The week before Easter" is a week, not a day, and stays Easter."""
     span = result.span
-    if span is None or span.precision != Precision.DAY or span.start != span.end or \
-            result.timex_type != "DATE":
+    if span is None or result.timex_type != "DATE":
         return start, result
-    found = _OFFSET_BEFORE.search(text, max(0, start - 32), start)
+    found = _OFFSET_BEFORE.search(text, max(0, start - 40), start)
     either = found is None
     if either:
-        found = _OFFSET_GAP.search(text, max(0, start - 80), start)
+        found = _OFFSET_GAP.search(text, max(0, start - 90), start)
     if found is None or (found["n"] and found["n"].lower() == "the"
                          and found["u"].lower() != "day"):
         return start, result
+    within = bool(found["within"])
+    if within != (found["dir"] is not None and found["dir"].lower() == "of"):
+        return start, result  # "within a week of", never "a week of"
     if found["eve"]:  # "on the eve of Sunday's vote": the day before
-        days, after = 1, False
+        low = high = 1
+        days, months, finest = 1, 0, Precision.DAY
+        after = False
+    elif found["soon"]:  # "shortly before 3 March": that day or the one next to it
+        if span.precision != Precision.DAY:  # "just after the takeover in 1948": 1948
+            return start, result
+        low, high = 0, 1
+        days, months, finest = 1, 0, Precision.DAY
+        after = found["dir2"].lower() == "after"
     else:
-        count = _COUNTS.get(found["n"].lower()) or int(found["n"])
-        days = count * (7 if found["u"].lower().startswith("week") else 1)
+        low, high = _COUNTS.get(" ".join(found["n"].lower().split())) or (
+            (int(found["n"]),) * 2)
+        days, months, finest = _UNITS[found["u"].lower().rstrip("s")]
         after = found["dir"].lower() == "after"
-    try:
-        day = span.start + timedelta(days=days if after else -days)
-    except OverflowError:  # a published date at the end of the calendar
-        return start, result
     phrase = " ".join(found.group().split())
-    if either:  # the date is the happening's or the sentence's: the days between, about
-        first, last = min(day, span.start), max(day, span.start)
-        shifted = DateSpan(first, last, Precision.DAY, approximate=True)
-        return found.start(), replace(result, span=shifted, value=dates.span_value(shifted),
-                                      note=f"{result.note}; '{phrase}': the date may "
-                                      "be either happening's, so either day")
-    shifted = dates.day_span(day)
-    return found.start(), replace(result, span=shifted, value=dates.span_value(shifted),
-                                  note=f"{result.note}; {phrase}")
+    if months >= 12 and result.resolved_by != "absolute":
+        # "twenty years after the 11 September attacks": the year of the date is a guess
+        # (the nearest to publication), and years away from a guess is no date at all
+        return found.start(), replace(result, span=None, resolved_by="unresolved",
+                                      value="XXXX", note=f"'{phrase}' a date whose year the "
+                                      "text does not give")
+    exact = low == high and not months and not either and not within
+    try:
+        if exact and span.precision == Precision.DAY and span.start == span.end:
+            moved = dates.day_span(_moved(span.start, days, 0, high if after else -high))
+            return found.start(), replace(result, span=moved, value=dates.span_value(moved),
+                                          note=f"{result.note}; {phrase}")
+        if within:
+            first = _moved(span.start, days, months, -high)
+            last = _moved(span.end, days, months, high)
+        elif after:
+            first = _moved(span.start, days, months, low)
+            last = _moved(span.end, days, months, high)
+        else:
+            first = _moved(span.start, days, months, -high)
+            last = _moved(span.end, days, months, -low)
+    except (OverflowError, ValueError):  # beyond the calendar
+        return start, result
+    if either:  # the date is the happening's or the sentence's: both
+        first, last = min(first, span.start), max(last, span.end)
+    precision = min(span.precision, finest)
+    if precision < Precision.DAY:  # whole units of the precision the text keeps
+        first = dates.span_like(precision, first).start
+        last = dates.span_like(precision, last).end
+    moved = DateSpan(first, last, precision, approximate=True)
+    why = "the date may be either happening's, so both" if either else "about"
+    return found.start(), replace(result, span=moved, value=dates.span_value(moved),
+                                  note=f"{result.note}; '{phrase}': {why}")
 
 
 def _is_dateline(sentence: Sentence, c: Candidate) -> bool:
