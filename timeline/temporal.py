@@ -153,14 +153,14 @@ def _with_offset(start: int, result: Result, text: str) -> tuple[int, Result]:
         else:
             first = _moved(span.start, days, months, -high)
             last = _moved(span.end, days, months, -low)
+        if either:  # the date is the happening's or the sentence's: both
+            first, last = min(first, span.start), max(last, span.end)
+        precision = min(span.precision, finest)
+        if precision < Precision.DAY:  # whole units of the precision the text keeps
+            first = dates.span_like(precision, first).start
+            last = dates.span_like(precision, last).end
     except (OverflowError, ValueError):  # beyond the calendar
         return start, result
-    if either:  # the date is the happening's or the sentence's: both
-        first, last = min(first, span.start), max(last, span.end)
-    precision = min(span.precision, finest)
-    if precision < Precision.DAY:  # whole units of the precision the text keeps
-        first = dates.span_like(precision, first).start
-        last = dates.span_like(precision, last).end
     moved = DateSpan(first, last, precision, approximate=True)
     why = "the date may be either happening's, so both" if either else "about"
     return found.start(), replace(result, span=moved, value=dates.span_value(moved),
