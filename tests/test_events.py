@@ -82,6 +82,10 @@ CASES = [
     ("The law, in force since 1 January 2020, was repealed on Tuesday.", "2 Sep 2025"),
     ("The museum, which opened on 5 May 1999, closed on Monday.", "1 Sep 2025"),
     ("The 2019 election saw a record turnout.", "2019"),
+    ("Police said the suspect, arrested on Friday, had fled on 2 May.", "2 May 2025"),
+    ("The vote, due on 3 October, was cancelled on Tuesday.", "2 Sep 2025"),
+    ("The strike ended on 1 September. Exactly a year earlier, on 3 May 2024, the dam burst.",
+     "1 Sep 2025 | 3 May 2024"),
     # years away from a date whose year is a guess are no date; "to the day" is no offset
     ("Twenty years to the day after the 11 September attacks, the memorial opened.", ""),
     ("A year after 3 May, the inquiry closed.", ""),
@@ -112,6 +116,7 @@ TITLES = [
     # the date phrase goes when the title is whole without it ...
     ("The ferry crews walked out on Monday.", "The ferry crews walked out"),
     ("On 4 March 2025, the ferry crews walked out.", "The ferry crews walked out"),
+    ("Last month's talks in Doha ended without a deal.", "Talks in Doha ended without a deal"),
     # ... and stays when the words before it need it
     ("The strike was set to last until Friday.", "The strike was set to last until Friday"),
     ("Dock workers in Porto joined the strike, which ended on Monday.",

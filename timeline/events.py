@@ -141,6 +141,8 @@ def _strip_date(text: str, mention: Mention, offset: int) -> str:
     if _DATE_LEAD.fullmatch(before):
         if _MORE_DATES.match(after):  # "In 2015 and 2019 the minister ...": not "2019 the ..."
             return text
+        if after[:2] in ("'s", "’s"):  # "Last month's talks ended": "talks ended"
+            after = after[2:]
         return after.lstrip(" ,")
     if _DATE_TAIL.fullmatch(after):
         kept = _DATE_PREPOSITION.sub("", before)
@@ -280,7 +282,7 @@ def _joined(body: str, dating: list[Mention]) -> list[Mention]:
     return out
 
 
-_APPOSITION = re.compile(r"\s*,\s*")
+_APPOSITION = re.compile(r"\s*,\s*(?:(?:on|in)\s+)?")
 _APPOSITION_END = re.compile(r"\s*(?:[,.;:)]|$)")
 
 
@@ -327,10 +329,11 @@ _ATTRIBUTIVE_AFTER = re.compile(
     r"(?:[’']s)?\s+(?!(?:and|or|but|to|in|on|at|of|for|by|with|when|as|until|till|through|"
     r"than|from|after|before|was|were|is|are|had|has|have)\b)[a-z][a-z-]+")
 _ASIDE_OPENING = re.compile(
-    r"\s*(?:which|who|whose|where|when|once|first|originally|then|in\s+force|founded|built|"
-    r"born|established|signed|opened|held|set\s+up|created|launched|adopted|elected|"
-    r"appointed|named|completed|introduced|passed|enacted|published|released)\b",
-    re.IGNORECASE)
+    r"\s*(?:(?i:which|who|whose|where|when|once|first|originally|then|in\s+force|built|born|"
+    r"held|set|set\s+up|due|expected|scheduled|slated|made|begun|won|lost|seen|taken|"
+    r"given|shot|hit|sent|caught|found|brought|bought|sold|kept|left|led|run|written)|"
+    r"[a-z]{3,}ed)\b")
+"""How an aside opens: a relative pronoun, or a participle (", arrested on Friday,")."""
 
 
 def _subordinate(s: Sentence, m: Mention) -> bool:
