@@ -208,6 +208,13 @@ def test_name_spellings_fold_to_one_key() -> None:
     assert similarity.fold_name("Kowalenko") == similarity.fold_name("Kovalenko")
     assert similarity.fold_name("Faruq") == similarity.fold_name("Farouk")
     assert similarity.fold_name("Irak") == similarity.fold_name("Iraq")
+    # German j and s (Selenskyj, Netanjahu), French -off (Medvedeff), Arabic al-
+    for variants in (("Zelensky", "Zelenskyy", "Selenskyj", "Zelenski", "Зеленський"),
+                     ("Netanyahu", "Netanjahu", "Nétanyahou"),
+                     ("Medvedev", "Medwedew", "Medvedeff"), ("Lavrov", "Lavrof"),
+                     ("Assad", "al-Assad", "Al-Assad")):
+        assert len({similarity.fold_name(v) for v in variants}) == 1, variants
+    assert similarity.fold_name("Zelensky") != similarity.fold_name("Lavrov")
 
 
 REPORTS = {

@@ -108,18 +108,25 @@ def weight(count: int, df: int) -> float:
     return math.log(count / (coarse(df, EXACT_DF, DF_BITS) + 0.5))
 
 
+_ARTICLE_PREFIX = re.compile(r"^(?:al|el|ad|ar|as|at|an|az)[-‐'’ ](?=\w{3})")
+
+
 def fold_name(word: str) -> str:
     """A spelling-insensitive key for one name: Shoigu, Choigou, Čoig, Shoygu, Šojgu,
     Szojgu and Шойгу agree; so do Lavrov and Lawrow, Iraq and Irak."""
     text = unicodedata.normalize("NFKD", word.casefold().translate(_TRANSLIT))
+    text = _ARTICLE_PREFIX.sub("", text)  # al-Assad, el-Sisi: Assad, Sisi
     text = "".join(ch for ch in text if ch.isalpha() and ch.isascii())
     if len(text) >= 5:
         text = re.sub(r"(?:ians|ian|ese|ish|ia|a|e|s)$", "", text)
-    text = re.sub(r"(?<=[aeiou])j", "y", text)  # Slavic j after a vowel: Šojgu, Shoygu
+    # Slavic and German j inside a name: Šojgu, Shoygu; Selenskyj, Netanjahu
+    text = text[:1] + text[1:].replace("j", "y")
     # German and Polish w (Lawrow, Kowalenko), Arabic q as French and German spell it
-    # (Irak, Faruk), ph as f (Filipinas)
+    # (Irak, Faruk), ph as f (Filipinas), and -off/-of for -ov (Medvedeff, Lavrof)
     text = text.replace("w", "v").replace("q", "k").replace("ph", "f")
+    text = re.sub(r"(?<=[oe])f+$", "v", text)
     text = re.sub(r"sch|tch|sh|sz|ch|zh", "S", text)  # (sz: Polish, Szojgu)
+    text = text.replace("z", "s")  # German s for z: Selenskyj, Zelensky
     skeleton = text[:1] + re.sub(r"[aeiouy]", "", text[1:])
     skeleton = re.sub(r"(.)\1+", r"\1", skeleton)
     return skeleton if len(skeleton) >= 2 else text
