@@ -317,6 +317,7 @@ def test_reports_of_one_day_in_two_cities_stay_apart(monkeypatch: pytest.MonkeyP
     (merged,) = merge_events([taiwan, landing])
     assert "another place" in merged.merge_notes[0]
     monkeypatch.setattr(similarity, "PLACE_CONFLICT", 0.0)
+    monkeypatch.setattr(similarity, "STRANGERS", 0.0)  # (Aydin and Hartmann: see below)
     assert len(merge_events([beijing, taipei])) == 1
 
 
@@ -338,7 +339,9 @@ def test_reports_sharing_only_a_place_and_a_kind_stay_apart(
 
 def test_two_tight_groups_alike_only_loosely_stay_two(monkeypatch: pytest.MonkeyPatch) -> None:
     """Putin's call with Shoigu and his call with Aydin on one day, each told twice: the
-    groups share a name and a kind of happening, which alone would merge them."""
+    groups share a name and a kind of happening, which alone would merge them (with the
+    rule for reports naming other people off, which keeps them apart too)."""
+    monkeypatch.setattr(similarity, "STRANGERS", 0.0)
     day = day_span(date(2019, 3, 27))
     shoigu = [_report(doc, "Putin spoke with Shoigu by telephone about energy supplies" + end,
                       day, ("Putin", "Shoigu")) for doc, end in (("a", ""), ("b", ", he said"))]
@@ -386,6 +389,7 @@ def test_reports_dated_only_to_a_year_must_agree_on_more_than_the_date(
     assert len(merge_events(different)) == 2
     assert len(merge_events(same)) == 1
     monkeypatch.setattr(merge, "VAGUE_DATE_THRESHOLD", merge.SAME_DATE_THRESHOLD)
+    monkeypatch.setattr(similarity, "STRANGERS", 0.0)
     assert len(merge_events(different)) == 1
 
 
@@ -402,7 +406,8 @@ def _why(events: list[Event], first: int, second: int) -> str:
     return why[0]
 
 
-def test_why_two_events_stay_apart_is_said() -> None:
+def test_why_two_events_stay_apart_is_said(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(similarity, "STRANGERS", 0.0)  # (see the test after this one)
     day = day_span(date(2019, 3, 27))
     shoigu = [_report(doc, "Putin spoke with Shoigu by telephone about energy supplies" + end,
                       day, ("Putin", "Shoigu")) for doc, end in (("a", ""), ("b", ", he said"))]
@@ -424,3 +429,37 @@ def test_why_two_events_stay_apart_is_said() -> None:
     why = _why([shoigu[0], later], 0, 1)
     assert "no two of their reports have dates that can be one date" in why
     assert "27 Mar 2019 and 28 Mar 2019" in why, why
+
+
+def test_one_persons_meetings_with_others_on_one_day_stay_apart(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Scholz met Zelensky and Netanyahu in Berlin on one day: the reports share Scholz,
+    the place and the kind of happening, and each names a counterpart the other does not."""
+    day = day_span(date(2025, 3, 3))
+    zelensky = _report("a", "Ukrainian President Volodymyr Zelensky met Chancellor Olaf Scholz "
+                       "in Berlin", day, ("Ukrainian President Volodymyr Zelensky",
+                                          "Chancellor Olaf Scholz", "Berlin"))
+    selenskyj = _report("b", "Wolodymyr Selenskyj held talks with Scholz in Berlin", day,
+                        ("Wolodymyr Selenskyj", "Scholz", "Berlin"))
+    netanyahu = _report("c", "Israeli Prime Minister Benjamin Netanyahu met Scholz in Berlin",
+                        day, ("Israeli Prime Minister Benjamin Netanyahu", "Scholz", "Berlin"))
+    # (the place ends with the title: not "Berlin Israeli Prime Minister ..." of the summary)
+    assert similarity.features(netanyahu).places == {similarity.fold_name("Berlin")}
+    cited = [sorted(c.document for c in e.citations)
+             for e in merge_events([zelensky, selenskyj, netanyahu])]
+    assert sorted(cited) == [["a", "b"], ["c"]]
+    assert "each names people the other does not" in _why([zelensky, netanyahu], 0, 1)
+    # first names and titles one report adds are the same person: no stranger
+    xi = _report("d", "Chinese President Xi Jinping arrived in Moscow for a state visit", day,
+                 ("Chinese President Xi Jinping", "Moscow"))
+    landed = _report("e", "President Xi landed in Moscow and was met by Mishustin", day,
+                     ("President Xi", "Moscow", "Mishustin"))
+    assert len(merge_events([xi, landed])) == 1
+    # not for happenings without parties: drills told with different names
+    drills = _report("f", "The People's Liberation Army began drills around Taiwan", day,
+                     ("People's Liberation Army", "Taiwan"))
+    exercises = _report("g", "China began exercises around Taiwan after Lai took office", day,
+                        ("China", "Taiwan", "Lai"))
+    assert len(merge_events([drills, exercises])) == 1
+    monkeypatch.setattr(similarity, "STRANGERS", 0.0)
+    assert len(merge_events([zelensky, selenskyj, netanyahu])) == 1

@@ -154,6 +154,9 @@ class Features:
     places: frozenset[str] = frozenset()
     """The names after "in" ("talks in Beijing"): where it happened, as far as a sentence
     says."""
+    actors: tuple[tuple[str, ...], ...] = ()
+    """The keys of each name the event gives, name by name ("Chinese President Xi Jinping":
+    the keys of Chinese, Xi and Jinping), when it gives more than one."""
 
 
 _CUE_KINDS: dict[str, list[tuple[str, str]]] = {}
@@ -246,15 +249,18 @@ def _places(text: str) -> set[str]:
 
 def features(event: Event) -> Features:
     """The names, words, quoted phrases and kinds of happening an event mentions."""
-    text = f"{event.title} {event.summary}"
-    names = {f for name in event.actors for w in _NAME_WORD.findall(name)
-             if (f := _folded(w)) is not None}
+    text = f"{event.title}. {event.summary}"  # (a full stop: a place ends with the title)
+    actors = [tuple(dict.fromkeys(f for w in _NAME_WORD.findall(name)
+                                  if (f := _folded(w)) is not None)) for name in event.actors]
+    names = {f for keys in actors for f in keys}
     low = text.lower()
     words = {k for w in _WORD.findall(low) if (k := _word_key(w)) is not None}
     quotes = {"q:" + " ".join(q.lower().split()) for q in _QUOTE.findall(text)}
     places = _places(text) if names else ()  # (a place is a name: none without names)
+    actors = [keys for keys in actors if keys]
     return Features(_frozen(names), _frozen(words), _frozen(quotes), kinds_of(low),
-                    (*names, *words, *quotes), _frozen(places))
+                    (*names, *words, *quotes), _frozen(places),
+                    tuple(actors) if len(actors) > 1 else ())
 
 
 _NONE: frozenset[str] = frozenset()
@@ -345,12 +351,43 @@ def elsewhere(a: Features, b: Features) -> bool:
                 and b.places.isdisjoint(a.names | a.places))
 
 
+STRANGERS = 0.3
+"""What two reports lose when each names people the other does not, weighing at least as
+much as the people they share ("Netanyahu met Scholz in Berlin", "Zelensky met Scholz in
+Berlin", on one day): one person's two meetings, not one meeting."""
+
+
+_BETWEEN_PARTIES = frozenset({"meeting", "call", "visit", "agreement", "message"})
+"""Kinds of happening whose reports name who took part on each side."""
+
+
+def strangers(a: Features, b: Features, idf: Mapping[str, float]) -> bool:
+    """Whether two reports of a happening between parties (a meeting, a call, a visit, an
+    agreement) share a person, and each names another whom the other does
+    not name at all, weighing (by that name's rarest word) at least as much as the people
+    both name. A name counts as shared when any word of it is: "Chinese President Xi
+    Jinping" and "President Xi" are one person."""
+    if not a.actors or not b.actors or a.kinds.isdisjoint(b.kinds & _BETWEEN_PARTIES):
+        return False
+    shared = (a.names & b.names) - a.places - b.places
+    if not shared:
+        return False  # (only places shared, or nothing: see parts and elsewhere)
+    weight = math.fsum([idf[k] for k in shared])
+    return _own_weight(a, b, idf) >= weight and _own_weight(b, a, idf) >= weight
+
+
+def _own_weight(a: Features, b: Features, idf: Mapping[str, float]) -> float:
+    """The weight of the names of ``a`` that share no word with ``b``'s, places aside."""
+    return math.fsum([max(idf[k] for k in keys) for keys in a.actors
+                      if b.names.isdisjoint(keys) and not a.places.issuperset(keys)])
+
+
 def score(a: Features, b: Features, mass_a: tuple[float, float], mass_b: tuple[float, float],
           idf: Mapping[str, float]) -> float:
     """A 0-1-ish similarity."""
     names, words, quote, kind = parts(a, b, mass_a, mass_b, idf)
     return (0.55 * min(names, 1.0) + 0.3 * min(words, 1.0) + 0.25 * quote + 0.35 * kind
-            - PLACE_CONFLICT * elsewhere(a, b))
+            - PLACE_CONFLICT * elsewhere(a, b) - STRANGERS * strangers(a, b, idf))
 
 
 def reason(a: Features, b: Features, mass_a: tuple[float, float], mass_b: tuple[float, float],
@@ -370,4 +407,6 @@ def reason(a: Features, b: Features, mass_a: tuple[float, float], mass_b: tuple[
         reasons.append(f"shared words ({words:.2f})")
     if elsewhere(a, b):
         reasons.append("though each names another place")
+    if strangers(a, b, idf):
+        reasons.append("though each names people the other does not")
     return "; ".join(reasons)
