@@ -91,6 +91,9 @@ CASES = [
     ("A year after 3 May, the inquiry closed.", ""),
     ("Twenty years to the day after 11 September 2001, the memorial opened.",
      "about Sep 2021"),
+    # "next weekend" said on a weekday: the coming one or the one after
+    ("Protesters will gather next weekend.", "about 6 Sep 2025 – 14 Sep 2025"),
+    ("Protesters will gather this weekend.", "week of 1 Sep 2025"),
     # a holiday "of" a year is that year's
     ("The monks kept the Christmas of 1500 in the abbey.", "25 Dec 1500"),
     ("The family moved at Easter of 2003.", "20 Apr 2003"),

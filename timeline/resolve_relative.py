@@ -204,6 +204,11 @@ def _rel_unit(c: Candidate, ctx: Context) -> Result | None:
     else:
         base, how = ctx.anchor, "published-date"
     span = _unit_span(unit, _step(unit, base, offset))
+    if unit == "weekend" and offset == 1 and how == "published-date" and \
+            ctx.anchor.weekday() < 5:
+        # "next weekend" on a weekday: the coming one, or the one after (English has both)
+        saturday = weekday_date(5, ctx.anchor, "next")
+        span = DateSpan(saturday, saturday + timedelta(days=8), Precision.WEEK, True)
     if pre == "earlier":
         span = DateSpan(span.start, min(span.end, base), span.precision, True)
     elif pre == "later":
