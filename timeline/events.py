@@ -18,7 +18,20 @@ FURNITURE = re.compile(
     r"^(?:advertisement|sponsored|read more|related|share|subscribe|sign up|log ?in|"
     r"upgrade to premium|coverage details|bias distribution|factuality|\d+\s+articles?|"
     r"\d+% of the sources\b.*|to view .* please .*|photo:.*|image:.*|source:.*|"
-    r"copyright\b.*|all rights reserved.*|\(with inputs from [^)]*\))\W*$", re.IGNORECASE)
+    r"copyright\b.*|all rights reserved.*|\(with inputs from [^)]*\)|"
+    r"(?:(?:first |originally )?published|posted|(?:last )?updated)(?: on)?:?\s+"
+    r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?(?:\d|jan|feb|mar|apr|may|jun|jul|aug|"
+    r"sep|oct|nov|dec).{0,60})\W*$", re.IGNORECASE)
+"""Lines that are no sentence of the article: page furniture, and the page's own date line
+("Published: 3 March 2025 10:31 GMT", which gives the document's date: see
+temporal.infer_published)."""
+_DATELINE_LEAD = re.compile(
+    r"^(?:[A-Z][A-Z.'-]{3,}(?:\s+[A-Z][A-Z.'-]+)*|[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+)*"
+    r"(?=[^()\n]{0,40}\([A-Z][A-Za-z. ]{1,29}\)))"
+    r"(?:,\s*[^()\n]{3,40}?)?\s*(?:\([A-Z][A-Za-z. ]{1,29}\)\s*)?(?:--|[-–—])\s+"
+    r"(?=[A-Z\"“‘'])")
+"""A wire story's dateline before its first sentence: "BEIJING, March 4, 2025 (Xinhua) --",
+"MOSCOW (Reuters) -", "Geneva, Feb 2 (AP) —" (a city in capitals, or an agency)."""
 _LEAD_IN = re.compile(
     r"^(?:[-–—•*]\s*)?(?:long ago|meanwhile|however|also|in addition|separately|moreover|"
     r"earlier|later|then|now|still|yet|and|but|so)\s*,?\s+", re.IGNORECASE)
@@ -146,8 +159,8 @@ def _strip_date(text: str, mention: Mention, offset: int) -> str:
         return after.lstrip(" ,")
     if _DATE_TAIL.fullmatch(after):
         kept = _DATE_PREPOSITION.sub("", before)
-        if _NEEDS_COMPLEMENT.search(kept):  # "to last until", "which ended": keep the date
-            return text
+        if _NEEDS_COMPLEMENT.search(kept) or _RELATION.search(kept):
+            return text  # "to last until", "which ended", "followed a visit": keep the date
         return kept + after.strip()
     return text
 
@@ -165,7 +178,7 @@ def make_title(text: str, mention: Mention | None = None, offset: int = 0) -> st
         title = _strip_date(title, mention, offset)
     for _ in range(2):
         before = title
-        title = _LEAD_IN.sub("", title)
+        title = _LEAD_IN.sub("", _DATELINE_LEAD.sub("", title))
         title = _ACCORDING.sub("", title)
         title = _without_aside(title)
         trimmed = _ATTRIBUTION.sub("", title)
@@ -223,6 +236,10 @@ _TIMING = re.compile(r"\b(?:took place|takes place|will take place|was held|were
                      r"happened|occurred|came|began|begins|started|ended|was signed|"
                      r"were signed|was announced|is scheduled|was scheduled|is due|"
                      r"will be held|opened|closed)\b", re.IGNORECASE)
+_RELATION = re.compile(r"\b(?:follow(?:s|ed|ing)?|preced(?:es|ed|ing)|after|before|ahead of|"
+                       r"prior to|since|until|till)\b", re.IGNORECASE)
+"""Words that tie a sentence's date to another happening than the one before it ("The talks
+followed a visit on 12 February"): such a sentence carries more than a date."""
 _ANAPHOR = re.compile(r"^\W*(?:the|this|that|these|it|they|both)\b", re.IGNORECASE)
 
 
@@ -236,7 +253,8 @@ def carries_only_a_date(text: str, mentions: Sequence[Mention], offset: int,
     stripped = text
     for m in sorted(mentions, key=lambda m: -m.start):
         stripped = stripped[:m.start - offset] + " " + stripped[m.end - offset:]
-    if proper_names(stripped, known) or not _ANAPHOR.match(stripped):
+    if proper_names(stripped, known) or not _ANAPHOR.match(stripped) or \
+            _RELATION.search(stripped):
         return False
     words = _content_words(stripped)
     return (len(words) <= 4 and bool(_TIMING.search(stripped))) or len(words) <= 1

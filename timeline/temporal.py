@@ -391,13 +391,52 @@ def _year_bearing(candidates: Iterable[Candidate]) -> list[int]:
     return years
 
 
+_STAMP = re.compile(r"^[ \t]*(?P<kind>(?i:(?:first\s+|originally\s+)?published|posted|"
+                    r"(?:last\s+)?updated))(?:\s+on)?\s*:?\s+(?=\S)")
+"""A page's own date line, as copied from the web: "Published: 3 March 2025 10:31 GMT",
+"Updated 4 March 2025"."""
+
+
+def _stamp(line: str) -> tuple[date, bool, str] | None:
+    """The date of a "Published ..." or "Updated ..." line (a full date, year and all, right
+    after the word), whether it says when the page was first published, and the line."""
+    found = _STAMP.match(line)
+    if found is None or len(line) > 80:
+        return None
+    for c in find_candidates(line):
+        if c.start < found.end() or c.rule not in ("dmy", "mdy", "iso"):
+            continue
+        gap = line[found.end():c.start].strip(" ,").lower().rstrip(".")
+        if (gap and gap not in WEEKDAYS) or not c.get("y"):
+            return None  # (a weekday may come first: "Published Tuesday, 4 March 2025")
+        if c.rule == "iso":
+            year, month, day = (int(x) for x in re.findall(r"\d+", line[c.start:c.end])[:3])
+        else:
+            year, month, day = int(c.get("y")), MONTHS.get(
+                c.get("m").lower().rstrip("."), 0), _day(c.get("d"))
+        if not valid_date(year, month, day):
+            return None
+        return (date(year, month, day), not found["kind"].lower().endswith("updated"),
+                line.strip())
+    return None
+
+
 def infer_published(body: str, config: DateConfig) -> tuple[date | None, PublishedFrom, str]:
-    """Guess a document's date from a dateline and weekday-dated days; never from today."""
+    """Guess a document's date from a "Published ..." line, a dateline and weekday-dated
+    days; never from today. An "Updated ..." line alone gives the date only as inferred
+    (the text may be older): enough for "last month", not for "on Sunday"."""
     years: list[int] = []
     combos: list[tuple[int, int, int, str]] = []  # weekday, month, day, text
     dateline: tuple[int, int, int | None, str] | None = None
+    updated: tuple[date, bool, str] | None = None
     for line in body.split("\n"):
         if not line.strip():
+            continue
+        stamp = _stamp(line)
+        if stamp is not None:
+            if stamp[1]:
+                return stamp[0], "dateline", f"from the line '{stamp[2]}'"
+            updated = updated or stamp
             continue
         candidates = find_candidates(line)
         years.extend(_year_bearing(candidates))
@@ -418,6 +457,9 @@ def infer_published(body: str, config: DateConfig) -> tuple[date | None, Publish
     if dateline and dateline[2] and valid_date(dateline[2], dateline[0], dateline[1]):
         found = date(dateline[2], dateline[0], dateline[1])
         return found, "dateline", f"from the dateline '{dateline[3]}'"
+    if updated is not None:
+        return updated[0], "inferred", f"inferred from the line '{updated[2]}' (the text may " \
+            "be older)"
     if not combos or not years:
         return None, "none", ""
     latest = max(years)
