@@ -197,6 +197,17 @@ def year_note(tense: str | None) -> str:
 
 _NEAR_DAYS = 92
 
+_FRAMED = re.compile(
+    r"(?:^\W*(?i:in)\s+(?P<y1>1\d{3}|20\d\d)\s*,|\b(?P<y2>1\d{3}|20\d\d)\b[^;.]*?,\s*"
+    r"(?i:which|when|where)\b)[^;]*$")
+
+
+def framing_year(text: str, start: int) -> int | None:
+    """The year a sentence sets for a date it writes without one, at ``start``: "In 2019,
+    the firm was sold in June", "sales fell in fiscal 2024, which ended in June"."""
+    found = _FRAMED.search(text, 0, start)
+    return int(found["y1"] or found["y2"]) if found else None
+
 
 def pick_year(make: Any, anchor: date, tense: str | None) -> DateSpan | None:
     """Choose the year for a date written without one, relative to the anchor.

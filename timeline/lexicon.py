@@ -48,7 +48,10 @@ FUTURE_CUES = re.compile(
     r"(?:is|are)\s+to|plans?\s+to|intends?\s+to|aims?\s+to|as\s+soon\s+as|"
     r"(?<!had\sbeen\s)scheduled|upcoming|forthcoming|(?<!the\s)next(?!\s+(?:to|door)\b)|"
     r"as\s+early\s+as|no\s+later\s+than|(?-i:(?:meet|begin|resume|leave|arrive|"
-    r"visit|travel)s?))\b", re.IGNORECASE)
+    r"visit|travel)s?|opens|closes|starts|ends|expires|kicks\s+off|takes?\s+effect)|"
+    r"polls\s+(?:open|close))\b", re.IGNORECASE)
+"""What says a sentence is about what lies ahead, the present of a timetable included
+("polls close on Sunday", "the law takes effect on Friday")."""
 PAST_CUES = re.compile(
     r"\b(?:was|were|had|did|said|told|met|held|took|gave|made|went|came|signed|visited|"
     r"announced|reported|stated|declared|arrived|called|launched|began|ended|last|ago|"

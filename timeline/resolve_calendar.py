@@ -12,6 +12,7 @@ from timeline.anchors import (
     Context,
     Result,
     anchored,
+    framing_year,
     is_planned,
     no_anchor,
     parse_calendar,
@@ -103,6 +104,12 @@ def _calendar_date(c: Candidate, ctx: Context) -> Result | None:
                            f"the year nearest {ctx.anchor.isoformat()}",
                            planned=is_planned(chosen, ctx))
     tense = year_tense(ctx.text, c.start, c.end)
+    framed = framing_year(ctx.text, c.start) if tense != "future" else None
+    if framed is not None and valid_date(framed, day.month, day.day):
+        chosen = make(framed)
+        return Result("DATE", dates.span_value(chosen), chosen, "previous-date",
+                      f"no year with the day: {framed}, the year the sentence gives",
+                      base=date(framed, 1, 1))
     chosen_span = pick_year(make, ctx.anchor, tense)
     if chosen_span is None:
         return unresolved("DATE", "XXXX-XX-XX", "no valid year")
@@ -133,6 +140,12 @@ def _month(c: Candidate, ctx: Context) -> Result | None:
     tense = {"last": "past", "past": "past", "previous": "past", "prior": "past",
              "next": "future", "coming": "future", "following": "future"}.get(
         rel) or year_tense(ctx.text, c.start, c.end)
+    framed = framing_year(ctx.text, c.start) if not rel and tense != "future" else None
+    if framed is not None:
+        span = dates.month_span(framed, month)
+        return Result("DATE", dates.span_value(span), span, "previous-date",
+                      f"no year with the month: {framed}, the year the sentence gives",
+                      base=span.start)
     if rel == "last":
         year = ctx.anchor.year - (0 if month < ctx.anchor.month else 1)
         span = dates.month_span(year, month)
