@@ -111,6 +111,7 @@ def weight(count: int, df: int) -> float:
 _ARTICLE_PREFIX = re.compile(r"^(?:al|el|ad|ar|as|at|an|az)[-‐'’ ](?=\w{3})")
 
 
+@functools.lru_cache(maxsize=65_536)
 def fold_name(word: str) -> str:
     """A spelling-insensitive key for one name: Shoigu, Choigou, Čoig, Shoygu, Šojgu,
     Szojgu and Шойгу agree; so do Lavrov and Lawrow, Iraq and Irak."""
