@@ -28,6 +28,8 @@ class Settings:
 
     languages: tuple[str, ...] = ("en",)
     date_order: str = "DMY"
+    order_from: str = ""
+    """Why ``date_order`` is not the configured one, when a document's own dates say so."""
 
     @classmethod
     def from_config(cls, config: DateConfig) -> Settings:

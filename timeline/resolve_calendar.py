@@ -75,6 +75,8 @@ def _calendar_date(c: Candidate, ctx: Context) -> Result | None:
     weekday = WEEKDAYS.get(c.get("wd").lower().rstrip(".")) if c.get("wd") else None
     if has_year:
         note = "the text gives the full date"
+        if c.rule == "numeric" and ctx.settings.order_from:
+            note += f" ({ctx.settings.order_from})"
         if weekday is not None and day.weekday() != weekday:
             note += f"; but {day:%d %B %Y} is a {day:%A}, not a {c.get('wd')}"
             span = replace(span, approximate=True)

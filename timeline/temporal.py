@@ -377,10 +377,39 @@ def find_document_mentions(sentences: Sequence[Sentence], anchor: date | None,
     """Mentions of a whole document, threading earlier dates for "two days later"."""
     out: list[Mention] = []
     thread = Thread()
+    settings = _document_order(sentences, settings)
     for sentence in sentences:
         found, thread = _sentence_mentions(sentence, anchor, settings, exact, thread)
         out.extend(found)
     return tuple(out)
+
+
+_NUMERIC_DATE = re.compile(r"(?<![\d/.])(\d{1,2})([/.])(\d{1,2})\2(?:\d{4}|\d{2})(?![\d/.]\d)")
+
+
+def _document_order(sentences: Sequence[Sentence], settings: Settings) -> Settings:
+    """The settings with the order of all-numeric dates this document shows: a writer who
+    puts "04/25/2025" (no month 25) puts the month first in "03/04/2025" too. Unchanged
+    when the document shows neither order, or both."""
+    if settings.date_order not in ("DMY", "MDY"):
+        return settings
+    seen = set()
+    for s in sentences:
+        if "/" not in s.text and "." not in s.text:
+            continue
+        for m in _NUMERIC_DATE.finditer(s.text):
+            first, second = int(m[1]), int(m[3])
+            if first > 12 >= second:
+                seen.add(("DMY", m.group()))
+            elif second > 12 >= first:
+                seen.add(("MDY", m.group()))
+    orders = {order for order, _ in seen}
+    if len(orders) != 1 or settings.date_order in orders:
+        return settings
+    order, shown = min(seen)
+    which = "month" if order == "MDY" else "day"
+    return replace(settings, date_order=order,
+                   order_from=f"read {which} first, as '{shown}' in the same text is")
 
 
 def _year_bearing(candidates: Iterable[Candidate]) -> list[int]:
