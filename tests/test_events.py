@@ -82,6 +82,7 @@ CASES = [
     ("The law, in force since 1 January 2020, was repealed on Tuesday.", "2 Sep 2025"),
     ("The museum, which opened on 5 May 1999, closed on Monday.", "1 Sep 2025"),
     ("The 2019 election saw a record turnout.", "2019"),
+    ("The firm was sold in 2024 to Acme, which was founded on 3 March 2019.", "2024"),
     ("Police said the suspect, arrested on Friday, had fled on 2 May.", "2 May 2025"),
     ("The vote, due on 3 October, was cancelled on Tuesday.", "2 Sep 2025"),
     ("The strike ended on 1 September. Exactly a year earlier, on 3 May 2024, the dam burst.",

@@ -367,9 +367,15 @@ def _subordinate(s: Sentence, m: Mention) -> bool:
             _ATTRIBUTIVE_AFTER.match(text, end):
         return True
     opened = text.rfind(",", 0, start)
+    if opened <= 0:
+        return False
     closed = text.find(",", end)
-    return opened > 0 and closed > 0 and bool(text[closed + 1:].strip(" .")) and \
-        bool(_ASIDE_OPENING.match(text, opened + 1))
+    if closed < 0:  # a relative clause that ends the sentence ("in fiscal 2024, which ended
+        return bool(_RELATIVE.match(text, opened + 1))  # in June")
+    return bool(text[closed + 1:].strip(" .")) and bool(_ASIDE_OPENING.match(text, opened + 1))
+
+
+_RELATIVE = re.compile(r"\s*(?:which|who|whose|where)\b", re.IGNORECASE)
 
 
 def _primary(mentions: Sequence[Mention]) -> Mention:

@@ -132,12 +132,12 @@ def _with_offset(start: int, result: Result, text: str) -> tuple[int, Result]:
         days, months, finest = _UNITS[found["u"].lower().rstrip("s")]
         after = found["dir"].lower() == "after"
     phrase = " ".join(found.group().split())
-    if months >= 12 and result.resolved_by != "absolute":
+    if months >= 12 and result.resolved_by == "published-date":
         # "twenty years after the 11 September attacks": the year of the date is a guess
         # (the nearest to publication), and years away from a guess is no date at all
         return found.start(), replace(result, span=None, resolved_by="unresolved",
-                                      value="XXXX", note=f"'{phrase}' a date whose year the "
-                                      "text does not give")
+                                      value="XXXX", note=f"'{phrase}': years away from a "
+                                      "date whose year the text does not give")
     exact = low == high and not months and not either and not within
     try:
         if exact and span.precision == Precision.DAY and span.start == span.end:
