@@ -75,3 +75,32 @@ def test_a_sentence_tying_its_date_to_another_happening_is_no_bare_date(tmp_path
 ])
 def test_a_titles_dateline_goes(sentence: str, title: str) -> None:
     assert make_title(sentence) == title
+
+
+def test_key_dates_lists_and_tables_date_their_events(tmp_path: Path) -> None:
+    """A list of key dates, a date opening each item after a dash, and a Markdown table: each
+    item or row is a happening (not a dateline), titled without its date or markup."""
+    text = ("---\ntitle: Key dates\npublished: 2025-09-03\n---\n## Key dates\n\n"
+            "- 2 March: Talks opened in Geneva.\n- 10 March – Ceasefire agreed.\n"
+            "- **April 2:** Prisoner exchange.\n\n"
+            "| Date | Event |\n|---|---|\n| 5 May 2024 | Election held |\n"
+            "| 6 May 2024 | Results announced |\n")
+    (found,) = _site(tmp_path, {"k.md": text})
+    assert found[3].split(" / ") == ["2 Mar 2025 | Talks opened in Geneva",
+                                     "10 Mar 2025 | Ceasefire agreed",
+                                     "2 Apr 2025 | Prisoner exchange",
+                                     "5 May 2024 | Election held",
+                                     "6 May 2024 | Results announced"]
+
+
+def test_a_key_date_is_no_dateline(tmp_path: Path) -> None:
+    """Without front matter, "- 10 March 2024 – Ceasefire agreed" in a list does not date
+    the article; "MOSCOW, Feb 2 —" still does, wherever a page gathering articles puts it."""
+    found = _site(tmp_path, {
+        "a.txt": "Key dates\n\n- 10 March 2024 – Ceasefire agreed.\n- 12 March 2024 – "
+                 "Talks resumed.\n",
+        "b.txt": "Roundup\n\nTrade grew in 2023.\n\nThe ports reopened in 2024.\n\n"
+                 "Prices fell in 2025.\n\nMOSCOW, Feb 2, 2026 — Officials met on Sunday.\n"})
+    assert [f[1:3] for f in found] == [(None, "none"), ("2026-02-02", "dateline")]
+    assert found[0][3] == "10 Mar 2024 | Ceasefire agreed / 12 Mar 2024 | Talks resumed"
+    assert found[1][3].endswith("1 Feb 2026 | Officials met")

@@ -132,8 +132,8 @@ nov dec today yesterday tomorrow
 """.split())
 
 
-_DATE_LEAD = re.compile(r"\s*(?:[-–—•*]\s*)?(?:(?:on|in|at|by|during|since|from|as\s+of)\s+)?",
-                        re.IGNORECASE)
+_DATE_LEAD = re.compile(
+    r"\s*(?:[-–—•*_]{1,2}\s*)?(?:(?:on|in|at|by|during|since|from|as\s+of)\s+)?", re.IGNORECASE)
 _DATE_TAIL = re.compile(r"\s*[.!]?\s*")
 _MORE_DATES = re.compile(r"\s*(?:,\s*\d|(?:,\s*)?(?:and|or|to|through|&)\s|[-–—]\s*\d)",
                          re.IGNORECASE)
@@ -165,6 +165,8 @@ def _strip_date(text: str, mention: Mention, offset: int) -> str:
     return text
 
 
+_EMPHASIS = re.compile(r"(\*\*|__|\*)(?=\S)(.+?)(?<=\S)\1")
+"""Markdown emphasis around words of a title: **April 2:**, *sic*."""
 _NEEDS_COMPLEMENT = re.compile(
     r"(?:\b(?:until|till|through|to|by|before|after|between|and|of|than|for|the|a|an)"
     r"|,\s*(?:which|that|who|when)\s+\w+(?:\s+\w+)?)\s*$", re.IGNORECASE)
@@ -186,7 +188,8 @@ def make_title(text: str, mention: Mention | None = None, offset: int = 0) -> st
             title = trimmed
         if title == before:  # the second round would change nothing either
             break
-    title = title.strip(" ,;:-–—•*\"“”'").rstrip(".")
+    title = _EMPHASIS.sub(r"\2", title).replace(" | ", " – ")  # (Markdown, table cells)
+    title = title.strip(" ,;:-–—•*_|\"“”'").rstrip(".")
     title = title.strip()
     if len(title) > TITLE_MAX:
         cut = next((m.start() for m in _CLAUSE_BREAK.finditer(title) if m.start() >= 40),

@@ -116,6 +116,8 @@ class Sentence:
     """0-based paragraph (or heading, or list item) the sentence belongs to."""
     heading: bool = False
     """True for a title, heading or other short line that is not running text."""
+    item: bool = False
+    """True in a list item or a table row."""
 
 
 @dataclass(frozen=True, slots=True)

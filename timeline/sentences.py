@@ -28,6 +28,8 @@ Later
 """.split())
 _BULLET = re.compile(r"[ \t]*(?:[-*+•·]|\d{1,3}[.)])[ \t]+")
 _HEADING = re.compile(r"[ \t]*#{1,6}[ \t]+")
+_TABLE_RULE = re.compile(r"\|(?:\s*:?-{3,}:?\s*\|)+")
+"""The row under a Markdown table's header: |---|:---:|."""
 # A sentence ends at . ! ? or an ellipsis, plus closing quotes or brackets, then space
 # (or directly a capitalised word, for run-together text like "yesterday.China" or
 # "2022.China").
@@ -47,8 +49,8 @@ _DOTTED = re.compile(r"(?:[a-z]\.)+[a-z]")
 _WORD_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz.'")
 
 
-def _blocks(body: str) -> Iterator[tuple[int, int, bool]]:
-    """(start, end, is_heading) of paragraphs, list items and headings."""
+def _blocks(body: str) -> Iterator[tuple[int, int, bool, bool]]:
+    """(start, end, is_heading, is_item) of paragraphs, list items, table rows and headings."""
     lines = body.split("\n")
     offsets, pos = [], 0
     for line in lines:
@@ -56,32 +58,52 @@ def _blocks(body: str) -> Iterator[tuple[int, int, bool]]:
         pos += len(line) + 1
     wrapped = _looks_hard_wrapped(lines)
     start: int | None = None
+    item = False
     end = 0
     for i, line in enumerate(lines):
         text = line.strip()
         begin = offsets[i]
         if not text:
             if start is not None:
-                yield start, end, False
+                yield start, end, False, item
                 start = None
             continue
         heading = _HEADING.match(line)
         bullet = _BULLET.match(line)
+        if text.startswith("|") and text.endswith("|") and len(text) > 1:
+            # a Markdown table's row is a unit of its own (its cells without the outer
+            # bars); the row under the header (|---|:---:|) is no text, and the header names
+            # the columns (a heading)
+            if start is not None:
+                yield start, end, False, item
+                start = None
+            if not _TABLE_RULE.fullmatch(text):
+                first = begin + line.index("|") + 1
+                last = begin + line.rindex("|")
+                inner = body[first:last]
+                lead = len(inner) - len(inner.lstrip())
+                tail = len(inner) - len(inner.rstrip())
+                if inner.strip():
+                    below = lines[i + 1].strip() if i + 1 < len(lines) else ""
+                    yield first + lead, last - tail, bool(_TABLE_RULE.fullmatch(below)), True
+            continue
         if heading:
             if start is not None:
-                yield start, end, False
+                yield start, end, False, item
                 start = None
-            yield begin + heading.end(), begin + len(line.rstrip()), True
+            yield begin + heading.end(), begin + len(line.rstrip()), True, False
             continue
         if bullet or (start is not None and not wrapped and not _continues(lines[i - 1], text)):
             if start is not None:
-                yield start, end, False
+                yield start, end, False, item
             start = begin + (bullet.end() if bullet else len(line) - len(line.lstrip()))
+            item = bool(bullet)
         elif start is None:
             start = begin + len(line) - len(line.lstrip())
+            item = False
         end = begin + len(line.rstrip())
     if start is not None:
-        yield start, end, False
+        yield start, end, False, item
 
 
 def _looks_hard_wrapped(lines: list[str]) -> bool:
@@ -163,14 +185,15 @@ def split_sentences(doc: Document) -> tuple[Sentence, ...]:
     body = doc.body
     out: list[Sentence] = []
     line, counted = doc.body_line, 0
-    for block, (b_start, b_end, heading) in enumerate(_blocks(body)):
+    for block, (b_start, b_end, heading, item) in enumerate(_blocks(body)):
         for s, e in (part for span in _sentence_spans(body, b_start, b_end)
                      for part in ((span,) if span[1] - span[0] <= MAX_SENTENCE
                                   else _bounded(body, *span))):
             line += body.count("\n", counted, s)
             counted = s
             out.append(Sentence(document=doc.id, index=len(out), text=body[s:e], start=s, end=e,
-                                line=line, block=block, heading=heading or _is_heading(body, s, e)))
+                                line=line, block=block, heading=heading or _is_heading(body, s, e),
+                                item=item))
     return tuple(out)
 
 

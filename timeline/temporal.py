@@ -167,10 +167,19 @@ def _with_offset(start: int, result: Result, text: str) -> tuple[int, Result]:
                                   note=f"{result.note}; '{phrase}': {why}")
 
 
-def _is_dateline(sentence: Sentence, c: Candidate) -> bool:
+DATELINE_LINES = 3
+"""A dateline without a place ("10 March —") opens an article: it is looked for in its
+first lines only, and never in a list item ("- 10 March 2024 – Ceasefire agreed", a key
+date). One with a place ("MOSCOW, Feb 2 —") may open any of the articles a page gathers."""
+_LIST_ITEM = re.compile(r"[ \t]*(?:[-*+•·]|\d{1,3}[.)])[ \t]+")
+
+
+def _is_dateline(sentence: Sentence, c: Candidate, opening: bool) -> bool:
+    """Whether ``c`` is a dateline (``opening``: ``sentence`` is the article's first, after
+    any headings)."""
     text = sentence.text
     return bool(c.rule in ("dmy", "mdy", "iso", "numeric") and _DATELINE.match(text[:c.start])
-                and _DATELINE_AFTER.match(text[c.end:]))
+                and (opening or text[:c.start].strip()) and _DATELINE_AFTER.match(text[c.end:]))
 
 
 def _link_before(mentions: list[Mention]) -> list[Mention]:
@@ -225,8 +234,10 @@ def find_mentions(sentence: Sentence, anchor: date | None, settings: Settings,
 
 
 def _sentence_mentions(sentence: Sentence, anchor: date | None, settings: Settings,
-                       exact: bool, thread: Thread) -> tuple[tuple[Mention, ...], Thread]:
-    """The mentions of one sentence, and the thread to hand to the next one."""
+                       exact: bool, thread: Thread, opening: bool = True
+                       ) -> tuple[tuple[Mention, ...], Thread]:
+    """The mentions of one sentence, and the thread to hand to the next one (``opening``:
+    whether it opens the article, where a dateline can be)."""
     text = sentence.text
     candidates = _split_day_lists(find_candidates(text), text)
     if not candidates:  # most sentences: nothing to resolve, and only "recent" changes
@@ -255,7 +266,7 @@ def _sentence_mentions(sentence: Sentence, anchor: date | None, settings: Settin
             continue
         if start < widened:  # "two days" of "two days after 3 May" was read on its own
             out = [m for m in out if m.start < sentence.start + start]
-        dateline = _is_dateline(sentence, c)
+        dateline = _is_dateline(sentence, c, opening)
         dates_event = result.dates_event and not dateline
         if result.resolved_by != "absolute" and _SINCE_BEFORE.search(text, 0, start):
             dates_event = False
@@ -378,8 +389,10 @@ def find_document_mentions(sentences: Sequence[Sentence], anchor: date | None,
     out: list[Mention] = []
     thread = Thread()
     settings = _document_order(sentences, settings)
+    first = next((s.index for s in sentences if not s.heading), None)
     for sentence in sentences:
-        found, thread = _sentence_mentions(sentence, anchor, settings, exact, thread)
+        found, thread = _sentence_mentions(sentence, anchor, settings, exact, thread,
+                                           sentence.index == first and not sentence.item)
         out.extend(found)
     return tuple(out)
 
@@ -458,9 +471,11 @@ def infer_published(body: str, config: DateConfig) -> tuple[date | None, Publish
     combos: list[tuple[int, int, int, str]] = []  # weekday, month, day, text
     dateline: tuple[int, int, int | None, str] | None = None
     updated: tuple[date, bool, str] | None = None
+    seen = 0
     for line in body.split("\n"):
         if not line.strip():
             continue
+        seen += 1
         stamp = _stamp(line)
         if stamp is not None:
             if stamp[1]:
@@ -476,8 +491,10 @@ def infer_published(body: str, config: DateConfig) -> tuple[date | None, Publish
             day = _day(c.get("d"))
             if month is None:
                 continue
-            if dateline is None and _DATELINE.match(line[:c.start]) and _DATELINE_AFTER.match(
-                    line[c.end:]):
+            if dateline is None and _DATELINE.match(line[:c.start]) and (
+                    line[:c.start].strip() or (seen <= DATELINE_LINES
+                                               and not _LIST_ITEM.match(line))) \
+                    and _DATELINE_AFTER.match(line[c.end:]):
                 dateline = (month, day, int(c.get("y")) if c.get("y") else None,
                             line[:c.end].strip())
             if c.get("wd") and not c.get("y"):
