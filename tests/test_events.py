@@ -121,6 +121,14 @@ TITLES = [
     ("The ferry crews walked out on Monday.", "The ferry crews walked out"),
     ("On 4 March 2025, the ferry crews walked out.", "The ferry crews walked out"),
     ("Last month's talks in Doha ended without a deal.", "Talks in Doha ended without a deal"),
+    # what a reader of the rendered article sees: no link targets, tags, code or quote marks
+    ("[Sergei Shoigu](https://example.org/wiki/Sergei_Shoigu) met Wang Yi on Monday, "
+     "[TASS reported](https://example.org/tass).", "Sergei Shoigu met Wang Yi on Monday"),
+    ("The <em>ceasefire</em> was signed in Doha on <strong>3 March</strong>.",
+     "The ceasefire was signed in Doha on 3 March"),
+    ("> Officials met in Oslo on Monday.", "Officials met in Oslo"),
+    ("Talks resumed on `2025-03-01` after a pause.[^1]",
+     "Talks resumed on 2025-03-01 after a pause"),
     # ... and stays when the words before it need it
     ("The strike was set to last until Friday.", "The strike was set to last until Friday"),
     ("Dock workers in Porto joined the strike, which ended on Monday.",

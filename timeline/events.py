@@ -173,11 +173,34 @@ _NEEDS_COMPLEMENT = re.compile(
 """The end of a title that is not whole without the date it was followed by."""
 
 
+_MARKUP = (
+    (re.compile(r"!?\[([^\]\n]*)\]\([^)\n]*\)"), r"\1"),  # [text](url), ![alt](src)
+    (re.compile(r"\[([^\]\n^]+)\]\[[^\]\n]*\]"), r"\1"),  # [text][ref]
+    (re.compile(r"\[\^[^\]\n]*\]:?"), ""),  # footnote marks
+    (re.compile(r"</?[A-Za-z][^<>\n]*>"), ""),  # HTML tags
+    (re.compile(r"`([^`\n]*)`"), r"\1"),  # `code`
+    (re.compile(r"^(?:\s*>)+\s*"), ""),  # > a quoted block
+)
+"""Markdown and HTML in a sentence, and what a reader sees of each."""
+
+
+def plain(text: str) -> str:
+    """A sentence as a reader of the rendered article sees it: without link targets, HTML
+    tags, code marks, footnote marks or quote markers."""
+    if not any(ch in text for ch in "[<`>"):
+        return text
+    for pattern, replacement in _MARKUP:
+        text = pattern.sub(replacement, text)
+    return text
+
+
 def make_title(text: str, mention: Mention | None = None, offset: int = 0) -> str:
-    """A short plain title from a sentence: no date lead-in, no trailing attribution."""
+    """A short plain title from a sentence: no date lead-in, no trailing attribution, no
+    markup."""
     title = text.strip()
     if mention is not None:
         title = _strip_date(title, mention, offset)
+    title = plain(title)
     for _ in range(2):
         before = title
         title = _LEAD_IN.sub("", _DATELINE_LEAD.sub("", title))
@@ -551,11 +574,12 @@ def extract_events(doc: Document, sentences: Sequence[Sentence],
                 title = make_title(clause, mention, start)
             if not title:
                 continue
-            summary = clause.strip() if context is None else f"{context} {s.text}"
+            summary = plain(clause.strip() if context is None else f"{context} {s.text}")
             citation = Citation(document=doc.id, sentence=s.index, line=s.line, quote=s.text,
                                 date_text=mention.text, date_note=mention.note,
                                 context=context, context_sentence=context_index)
-            names = proper_names(clause if context is None else f"{context} {clause}", known)
+            names = proper_names(plain(clause if context is None else f"{context} {clause}"),
+                                 known)
             events.append(Event(id="", date=mention.span, title=title, summary=summary,
                                 citations=(citation,), planned=mention.planned,
                                 actors=tuple(dict.fromkeys(names))))
