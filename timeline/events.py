@@ -18,13 +18,7 @@ FURNITURE = re.compile(
     r"^(?:advertisement|sponsored|read more|related|share|subscribe|sign up|log ?in|"
     r"upgrade to premium|coverage details|bias distribution|factuality|\d+\s+articles?|"
     r"\d+% of the sources\b.*|to view .* please .*|photo:.*|image:.*|source:.*|"
-    r"copyright\b.*|all rights reserved.*|\(with inputs from [^)]*\)|"
-    r"(?:(?:first |originally )?published|posted|(?:last )?updated)(?: on)?:?\s+"
-    r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?(?:\d|jan|feb|mar|apr|may|jun|jul|aug|"
-    r"sep|oct|nov|dec).{0,60})\W*$", re.IGNORECASE)
-"""Lines that are no sentence of the article: page furniture, and the page's own date line
-("Published: 3 March 2025 10:31 GMT", which gives the document's date: see
-temporal.infer_published)."""
+    r"copyright\b.*|all rights reserved.*|\(with inputs from [^)]*\))\W*$", re.IGNORECASE)
 _DATELINE_LEAD = re.compile(
     r"^(?:[A-Z][A-Z.'-]{3,}(?:\s+[A-Z][A-Z.'-]+)*|[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+)*"
     r"(?=[^()\n]{0,40}\([A-Z][A-Za-z. ]{1,29}\)))"

@@ -249,6 +249,8 @@ def _sentence_mentions(sentence: Sentence, anchor: date | None, settings: Settin
     recent = list(thread.recent)
     mine: list[DateSpan] = []
     ctx: Context | None = None  # built again only when the dates it carries change
+    # the page's own "Published ..." line: it dates the document (infer_published), no event
+    stamped = _STAMP.match(text) is not None and _stamp(text) is not None
     for c in candidates:
         if ctx is None:
             ctx = Context(text, anchor, exact, previous, settings, tuple(recent), quarter, last)
@@ -266,7 +268,7 @@ def _sentence_mentions(sentence: Sentence, anchor: date | None, settings: Settin
             continue
         if start < widened:  # "two days" of "two days after 3 May" was read on its own
             out = [m for m in out if m.start < sentence.start + start]
-        dateline = _is_dateline(sentence, c, opening)
+        dateline = stamped or _is_dateline(sentence, c, opening)
         dates_event = result.dates_event and not dateline
         if result.resolved_by != "absolute" and _SINCE_BEFORE.search(text, 0, start):
             dates_event = False
