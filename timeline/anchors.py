@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -28,8 +28,9 @@ class Settings:
 
     languages: tuple[str, ...] = ("en",)
     date_order: str = "DMY"
-    order_from: str = ""
-    """Why ``date_order`` is not the configured one, when a document's own dates say so."""
+    order_from: str = field(default="", compare=False)
+    """Why ``date_order`` is not the configured one, when a document's own dates say so
+    (for notes only: not compared, so that memoised parses are shared across documents)."""
 
     @classmethod
     def from_config(cls, config: DateConfig) -> Settings:

@@ -364,7 +364,7 @@ _BETWEEN_PARTIES = frozenset({"meeting", "call", "visit", "agreement", "message"
 
 def strangers(a: Features, b: Features, idf: Mapping[str, float]) -> bool:
     """Whether two reports of a happening between parties (a meeting, a call, a visit, an
-    agreement) share a person, and each names another whom the other does
+    agreement, a message) share a person, and each names another whom the other does
     not name at all, weighing (by that name's rarest word) at least as much as the people
     both name. A name counts as shared when any word of it is: "Chinese President Xi
     Jinping" and "President Xi" are one person."""
