@@ -130,11 +130,21 @@ _PRESENT_STATE = re.compile(r"\b(?:is|are|remains?|stays?)\s+(?:still\s+)?$", re
 """Before a participle, a state that holds now ("is closed until Friday": ahead)."""
 _DEFERRAL = re.compile(r"(?:postpon|delay|defer|extend|adjourn|suspend)", re.IGNORECASE)
 """Past verbs that move a date ahead ("postponed until Tuesday", "extended until Friday")."""
+_MOVED_TO = re.compile(
+    r"\b(?:(?:postpon|delay|defer|mov|shift|extend|adjourn)\w*|(?:push|put)\w*\s+(?:back|off)"
+    r"|(?:brought|bring\w*)\s+forward)(?:\s+[\w'’-]+){0,4}?\s+(?:to|until|till)\s+"
+    r"(?:(?:the|early|late|mid-?|next|this)\s+)?$|\breschedul\w*(?:\s+[\w'’-]+){0,4}?\s+"
+    r"(?:to|for|until|till)\s+(?:(?:the|early|late|mid-?|next|this)\s+)?$", re.IGNORECASE)
+"""A verb that moves something to the date right after it ("postponed the vote to Friday",
+"brought forward to Saturday", "rescheduled for Monday"): the new date, which is ahead.
+("pushed the match back to Friday" puts the object first: that order is not read.)"""
 
 
 def tense_near(text: str, start: int, end: int) -> str | None:
     """'future' or 'past' from the nearest verb cue outside the expression, else None; for
     an end point ("until Friday"), the tense of the verb it ends (see _until_tense)."""
+    if _MOVED_TO.search(text, max(0, start - 64), start):
+        return "future"
     until = _UNTIL.search(text, max(0, start - 24), start)
     if until is not None:
         return _until_tense(text, until.start(), end)
