@@ -87,6 +87,16 @@ CASES = [
     ("The vote, due on 3 October, was cancelled on Tuesday.", "2 Sep 2025"),
     ("The strike ended on 1 September. Exactly a year earlier, on 3 May 2024, the dam burst.",
      "1 Sep 2025 | 3 May 2024"),
+    # "since" after a comparison dates an earlier happening like the one reported: no date
+    ("It was the first such visit since 1990.", ""),
+    ("The minister visited Kyiv, his first trip since the war began in February 2022.", ""),
+    ("The rally was the largest since 2011, police said.", ""),
+    ("The two leaders have not met since 2019.", ""),
+    ("On Monday, the rally was the largest since 2011.", "1 Sep 2025"),
+    ("The first vote since 2019 was held on 3 May.", "3 May 2025"),
+    # ... a state since a date starts then
+    ("Since 2014, Russia has occupied Crimea.", "2014"),
+    ("He has lived in exile since fleeing in 2014.", "2014"),
     # years away from a date whose year is a guess are no date; "to the day" is no offset
     ("Twenty years to the day after the 11 September attacks, the memorial opened.", ""),
     ("A year after 3 May, the inquiry closed.", ""),

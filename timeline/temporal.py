@@ -38,6 +38,28 @@ _MODIFIER_BEFORE = re.compile(
 _APPROX_BEFORE = re.compile(r"(?i:\b(?:about|around|approximately|circa|roughly|some\s+time\s+in"
                             r"|sometime\s+in|c\.)\s+)$")
 _SINCE_BEFORE = re.compile(r"(?i:\bsince\s+)$")
+_SINCE_PHRASE = re.compile(r"(?i:\bsince\s+(?:[^\s\d,;:.()]+\s+){0,6})$")
+""""since" governing the date at the end ("since 2011", "since the war began in ...")."""
+_COMPARED = re.compile(
+    r"(?i:\b(?:first|second|third|fourth|fifth|only|most|least|fewest|best|worst|record|"
+    r"biggest|largest|highest|lowest|longest|shortest|strongest|weakest|fastest|slowest|"
+    r"greatest|smallest|deepest|sharpest|steepest|oldest|youngest|coldest|hottest|warmest|"
+    r"widest|closest|richest|poorest|toughest|harshest|cheapest|hardest|tallest|"
+    r"[a-z]{3,}iest|not|never|no|n't|any\s+time|anytime|unseen|unprecedented)\b)")
+"""What makes a "since" clause a comparison with an earlier time, whose date is not the
+happening's: "the largest rally since 2011", "his first trip since the war began in
+February 2022", "have not met since 2019", "a level not seen since the 1950s"."""
+_CLAUSE_START = re.compile(r"[;:]|\b(?:and|but|while|whereas)\b", re.IGNORECASE)
+
+
+def compared_since(text: str, start: int) -> bool:
+    """Whether the date at ``start`` is that of "since" after a comparison in its clause:
+    the time of an earlier happening like the one reported, not the reported one's."""
+    since = _SINCE_PHRASE.search(text, max(0, start - 80), start)
+    if since is None:
+        return False
+    opening = max((m.end() for m in _CLAUSE_START.finditer(text, 0, since.start())), default=0)
+    return _COMPARED.search(text, opening, since.start()) is not None
 _ANNIVERSARY = re.compile(r"(?i)\b(?:anniversary|jubilee|centenary|centennial)\b")
 _DATELINE = re.compile(r"^[ \t]*(?:[A-Z][A-Za-z.'\- ]{1,40}?,[ \t]+)?$")
 _DATELINE_AFTER = re.compile(r"^\s*(?:\([A-Za-z. ]{1,30}\)\s*)?[-–—]")
@@ -270,7 +292,8 @@ def _sentence_mentions(sentence: Sentence, anchor: date | None, settings: Settin
             out = [m for m in out if m.start < sentence.start + start]
         dateline = stamped or _is_dateline(sentence, c, opening)
         dates_event = result.dates_event and not dateline
-        if result.resolved_by != "absolute" and _SINCE_BEFORE.search(text, 0, start):
+        if (result.resolved_by != "absolute" and _SINCE_BEFORE.search(text, 0, start)) or \
+                compared_since(text, start):
             dates_event = False
         if (result.resolved_by == "published-date" and result.span is not None
                 and result.span.precision <= Precision.YEAR and _ANNIVERSARY.search(text)):
