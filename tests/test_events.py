@@ -97,6 +97,14 @@ CASES = [
     # ... a state since a date starts then
     ("Since 2014, Russia has occupied Crimea.", "2014"),
     ("He has lived in exile since fleeing in 2014.", "2014"),
+    # "40 years ago this week": the paper's week, 40 years back, not the paper's own
+    ("The war began 40 years ago this week.", "1–7 Sep 1985"),
+    ("The war began 40 years ago today.", "3 Sep 1985"),
+    ("The war began 40 years ago to the day.", "3 Sep 1985"),
+    ("The war began 40 years ago this month.", "Sep 1985"),
+    ("The wall fell 35 years ago on Sunday.", "31 Aug 1990"),
+    ("Nearly 40 years ago this week, the war began.", "about 1–7 Sep 1985"),
+    ("The war began 40 years ago. On Sunday, veterans gathered.", "1985 | 31 Aug 2025"),
     # years away from a date whose year is a guess are no date; "to the day" is no offset
     ("Twenty years to the day after the 11 September attacks, the memorial opened.", ""),
     ("A year after 3 May, the inquiry closed.", ""),

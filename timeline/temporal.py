@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from timeline import dates, resolve_calendar, resolve_lengths, resolve_relative
 from timeline.anchors import Context, Result, Settings, valid_date
 from timeline.config import DateConfig
-from timeline.lexicon import MONTH, MONTHS, WEEKDAYS
+from timeline.lexicon import MONTH, MONTHS, WEEKDAYS, number_value
 from timeline.model import DateSpan, Mention, Precision, PublishedFrom, Sentence
 from timeline.patterns import Candidate, find_candidates
 
@@ -320,7 +320,76 @@ def _sentence_mentions(sentence: Sentence, anchor: date | None, settings: Settin
         mine.append(result.span)
         if result.span.precision == Precision.QUARTER and c.rule == "quarter":
             quarter = result.span
-    return tuple(_link_before(out)), Thread(previous, tuple(mine), quarter, last)
+    return tuple(_link_before(_anniversaries(out, text, sentence.start, anchor))), \
+        Thread(previous, tuple(mine), quarter, last)
+
+
+_YEARS_AGO = re.compile(r"(?P<about>(?i:nearly|almost|about|some|roughly|around|more\s+than|"
+                        r"less\s+than|at\s+least|over)\s+)?(?:(?i:just|only|exactly)\s+)?"
+                        r"(?P<n>.+?)[-\s]+(?P<u>(?i:years?|decades?))\s+(?i:ago)")
+_TO_THE_DAY = re.compile(r"\s+(?i:to\s+the\s+day)\b")
+_ANNIVERSARY_GAP = re.compile(r"\s+(?:(?i:on|in)\s+)?")
+
+
+def _years_ago(m: Mention) -> tuple[int, bool] | None:
+    """(years, approximate) of "40 years ago" or "nearly a decade ago"; None otherwise."""
+    if m.resolved_by != "published-date" or m.span is None:
+        return None
+    ago = _YEARS_AGO.fullmatch(m.text)
+    count = number_value(ago["n"]) if ago is not None else None
+    if ago is None or count is None or count < 1 or count != int(count):
+        return None
+    return int(count) * (10 if ago["u"].lower().startswith("decade") else 1), bool(ago["about"])
+
+
+def _anniversaries(out: list[Mention], text: str, offset: int, anchor: date | None
+                   ) -> list[Mention]:
+    """"40 years ago this week", "a decade ago today", "35 years ago on Sunday", "40 years
+    ago to the day": the paper's date moved back by the years. Read apart, the happening
+    took the finer of the two, the paper's own week."""
+    if anchor is None or not any(m.text[-3:].lower() == "ago" for m in out):
+        return out
+    merged: list[Mention] = []
+    for m in out:
+        prev = merged[-1] if merged else None
+        ago = _years_ago(prev) if prev is not None else None
+        if prev is None or ago is None or m.resolved_by != "published-date" or \
+                m.span is None or m.span.precision < Precision.YEAR or \
+                m.value.startswith("P") or \
+                not _ANNIVERSARY_GAP.fullmatch(text, prev.end - offset, m.start - offset):
+            merged.append(_to_the_day(m, text, offset, anchor))
+            continue
+        years, about = ago
+        try:
+            start = dates.add_months(m.span.start, -12 * years)
+            end = dates.add_months(m.span.end, -12 * years)
+        except (OverflowError, ValueError):
+            merged.append(m)
+            continue
+        precision = m.span.precision
+        if precision == Precision.WEEK:  # not a week from Monday that year: seven days
+            precision = Precision.DAY
+        span = DateSpan(start, end, precision, m.span.approximate or about)
+        merged[-1] = replace(prev, text=text[prev.start - offset:m.end - offset], end=m.end,
+                             span=span, value=dates.span_value(span),
+                             dates_event=prev.dates_event and m.dates_event,
+                             note=f"'{m.text}' ({m.note}), {prev.text}")
+    return merged
+
+
+def _to_the_day(m: Mention, text: str, offset: int, anchor: date) -> Mention:
+    """"40 years ago to the day": that day, not the year."""
+    ago = _years_ago(m)
+    day = _TO_THE_DAY.match(text, m.end - offset) if ago is not None else None
+    if ago is None or day is None:
+        return m
+    try:
+        span = dates.day_span(dates.add_months(anchor, -12 * ago[0]))
+    except (OverflowError, ValueError):
+        return m
+    return replace(m, text=text[m.start - offset:day.end()], end=day.end() + offset, span=span,
+                   value=dates.span_value(span),
+                   note=f"{m.text} to the day, counted from {anchor.isoformat()}")
 
 
 def _split_day_lists(candidates: list[Candidate], text: str) -> list[Candidate]:
