@@ -105,6 +105,11 @@ CASES = [
     ("The wall fell 35 years ago on Sunday.", "31 Aug 1990"),
     ("Nearly 40 years ago this week, the war began.", "about 1–7 Sep 1985"),
     ("The war began 40 years ago. On Sunday, veterans gathered.", "1985 | 31 Aug 2025"),
+    # years joined by a hyphen or a slash are the years from one to the other
+    ("In 1999-2000, the firm grew.", "1999–2000"),
+    ("Prices rose in 2014-16.", "2014–2016"),
+    ("Sales fell in the 2022/23 season.", "2022–2023"),
+    ("The firm grew in 2014-12.", "2014"),
     # years away from a date whose year is a guess are no date; "to the day" is no offset
     ("Twenty years to the day after the 11 September attacks, the memorial opened.", ""),
     ("A year after 3 May, the inquiry closed.", ""),

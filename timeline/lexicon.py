@@ -45,7 +45,7 @@ FUTURE_CUES = re.compile(
     r"(?:expected|scheduled|set|slated|going|planning|planned|poised|likely|ready|about)\s+"
     r"to|(?:is|are|was|were|be|'s)\s+due\s+to|"
     r"(?:set|slated|due|planned|expected|pencilled\s+in)\s+(?:for|on)|"
-    r"(?:is|are)\s+to|plans?\s+to|intends?\s+to|aims?\s+to|as\s+soon\s+as|"
+    r"(?:is|are|'s|be)\s+(?:now\s+)?(?:due|expected)|(?:is|are)\s+to|plans?\s+to|intends?\s+to|aims?\s+to|as\s+soon\s+as|"
     r"(?<!had\sbeen\s)scheduled|upcoming|forthcoming|(?<!the\s)next(?!\s+(?:to|door)\b)|"
     r"as\s+early\s+as|no\s+later\s+than|(?-i:(?:meet|begin|resume|leave|arrive|"
     r"visit|travel)s?|opens|closes|starts|ends|expires|kicks\s+off|takes?\s+effect)|"

@@ -104,7 +104,8 @@ RULES: list[tuple[str, re.Pattern[str]]] = [(name, re.compile(_WORD_START + "(?:
     ("month", rf"(?:(?P<rel>{_REL})\s+)?(?P<m>{MONTH_FULL})\b(?!\s+\d)"
               r"(?:,?\s+(?:of\s+)?(?P<ry>(?i:this|last|next))\s+year\b)?"),
     ("year", rf"(?:(?<=\b[Mm]id-)|(?<=\b[Pp]re-)|(?<=\b[Pp]ost-)|{_NOT_NUM_BEFORE}(?<!\w))"
-             rf"(?P<y>{YEAR})(?:'s)?(?![\d%/]|\.\d|,\d|-\d\d\b)"),
+             rf"(?P<y>{YEAR})(?:[-–/](?P<y2>{YEAR}|\d\d)(?![\d%/]|\.\d|,\d|-\d))?(?:'s)?"
+             r"(?![\d%/]|\.\d|,\d|-\d\d\b)"),
     ("deictic", r"\b(?P<w>(?i:the\s+day\s+before\s+yesterday|the\s+day\s+after\s+tomorrow|"
                 r"yesterday|today|tonight|tomorrow|now|currently|recently|nowadays|"
                 r"these\s+days|at\s+present|presently|the\s+present|the\s+future|the\s+past"
@@ -230,11 +231,15 @@ def _ambiguous_month(text: str, c: Candidate) -> bool:
     return not _PREPOSITIONS.search(before) or month.isupper()
 
 
+_NUMBER_AFTER = re.compile(r"\s*(?:[-–]|to|or)\s*\d[\d,]*\b")
+
+
 def _count_not_year(text: str, c: Candidate) -> bool:
     """A bare four-digit number that counts things ("1500 troops", "about 2000 people")."""
     if c.rule != "year":
         return False
     after = text[c.end:c.end + 40]
+    after = after[m.end():] if (m := _NUMBER_AFTER.match(after)) else after  # "2000-3000 people"
     before = text[max(0, c.start - 24):c.start]
     if _UNIT_AFTER.match(after) or _AMOUNT_BEFORE.search(before):
         return True

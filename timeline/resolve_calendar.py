@@ -186,7 +186,16 @@ def _month_or(c: Candidate, ctx: Context) -> Result | None:
 
 
 def _year(c: Candidate, ctx: Context) -> Result | None:
-    span = dates.year_span(int(c.get("y")))
+    first = int(c.get("y"))
+    span = dates.year_span(first)
+    last = c.get("y2")
+    if last:  # "1999-2000", "2014-16", "the 2022/23 season": the years from one to the other
+        end = int(last) if len(last) == 4 else first // 100 * 100 + int(last)
+        if end > first:
+            span = DateSpan(span.start, dates.year_span(end).end, Precision.YEAR)
+            return Result("DATE", dates.span_value(span), span, "absolute",
+                          "the text gives the years")
+        # "2014-12" may be December 2014: the year holds it
     return Result("DATE", dates.span_value(span), span, "absolute", "the text gives the year")
 
 
