@@ -110,6 +110,15 @@ CASES = [
     ("Prices rose in 2014-16.", "2014–2016"),
     ("Sales fell in the 2022/23 season.", "2022–2023"),
     ("The firm grew in 2014-12.", "2014"),
+    # dates with "or" between them: somewhere in both, about
+    ("The plant closed in 2015 or 2016.", "about 2015–2016"),
+    ("The envoys met on Monday or Tuesday.", "about 1–2 Sep 2025"),
+    ("The attack happened on 3 or 4 May.", "about 3–4 May 2025"),
+    ("The attack happened on May 3 or 4, 2024.", "about 3–4 May 2024"),
+    ("The plant closed in 2015 or early 2016.", "about Jan 2015 – Apr 2016"),
+    # a participle after "be" is no past: "will be held on Monday" is ahead
+    ("Talks will be held in Geneva on Monday.", "8 Sep 2025"),
+    ("The talks should be held in Geneva on Monday.", "8 Sep 2025"),
     # years away from a date whose year is a guess are no date; "to the day" is no offset
     ("Twenty years to the day after the 11 September attacks, the memorial opened.", ""),
     ("A year after 3 May, the inquiry closed.", ""),

@@ -119,7 +119,13 @@ def _cues(text: str) -> tuple[tuple[str, int, int], ...]:
     the order of the text. Memoised, as a sentence often has several expressions to date."""
     found = _CUES.matches(text)
     return tuple((tense, match.start(), match.end()) for order, tense in enumerate(
-        ("future", "past")) for cue, match in found if cue == order)
+        ("future", "past")) for cue, match in found if cue == order
+        and not (order == 1 and _PASSIVE_BE.search(text, max(0, match.start() - 7),
+                                                   match.start())))
+
+
+_PASSIVE_BE = re.compile(r"\b(?:be|being)\s+$", re.IGNORECASE)
+"""Before a participle, what makes it no past ("will be held", "is being signed")."""
 
 
 _UNTIL = re.compile(r"\b(?:until|till)\s+(?:(?:the|early|late|mid-?|next|this|last)\s+)?$",

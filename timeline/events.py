@@ -309,6 +309,14 @@ def _joined(body: str, dating: list[Mention]) -> list[Mention]:
             out[-1] = replace(prev, text=body[prev.start:m.end], end=m.end, span=span,
                               note=note, planned=prev.planned and m.planned)
             continue
+        if prev is not None and _either(body, prev, m):
+            assert prev.span is not None and m.span is not None
+            span = DateSpan(min(prev.span.start, m.span.start), max(prev.span.end, m.span.end),
+                            min(prev.span.precision, m.span.precision), True)
+            out[-1] = replace(prev, text=body[prev.start:m.end], end=m.end, span=span,
+                              note=f"{prev.note}; or {m.text}: either", planned=prev.planned
+                              and m.planned)
+            continue
         if prev is not None and _APPOSITION.fullmatch(body, prev.end, m.start) and \
                 _APPOSITION_END.match(body, m.end) and prev.resolved_by == "previous-date" \
                 and m.resolved_by != "previous-date":
@@ -322,6 +330,18 @@ def _joined(body: str, dating: list[Mention]) -> list[Mention]:
 
 _APPOSITION = re.compile(r"\s*,\s*(?:(?:on|in)\s+)?")
 _APPOSITION_END = re.compile(r"\s*(?:[,.;:)]|$)")
+
+
+_OR_GAP = re.compile(r"\s*,?\s*or\s+(?:(?:on|in|at|by)\s+)?(?:the\s+)?", re.I)
+
+
+def _either(body: str, a: Mention, b: Mention) -> bool:
+    """Two dates with "or" between them ("in 2015 or 2016", "on Monday or Tuesday", "in
+    the late 1990s or early 2000s"): the text does not say which, so the happening is
+    somewhere in both, about."""
+    return a.span is not None and b.span is not None and a.timex_type == "DATE" and \
+        b.timex_type == "DATE" and not a.value.startswith("P") and \
+        not b.value.startswith("P") and _OR_GAP.fullmatch(body, a.end, b.start) is not None
 
 
 def _spans_one_stretch(body: str, a: Mention, b: Mention) -> bool:

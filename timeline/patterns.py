@@ -60,7 +60,7 @@ RULES: list[tuple[str, re.Pattern[str]]] = [(name, re.compile(_WORD_START + "(?:
                 r"(?P<c>\d{4}|\d{2})\b(?![./]\d)"),
     ("dmy", rf"(?:(?P<wd>{WEEKDAY}),?\s+)?(?:the\s+)?{_NOT_NUM_BEFORE}\b"
             rf"(?P<dl>(?:{DAY},\s+)+(?={DAY}\s+and\s))?(?P<d>{DAY})"
-            rf"(?:(?P<dsep>\s*[-–]\s*|\s+(?:to|through|and)\s+)(?P<d2>{DAY}))?(?:\s+of)?"
+            rf"(?:(?P<dsep>\s*[-–]\s*|\s+(?:to|through|and|or)\s+)(?P<d2>{DAY}))?(?:\s+of)?"
             rf"\s+(?P<m>{MONTH})(?![a-z])"
             rf"(?:,?\s+(?P<y>{YEAR})\b)?"),
     ("foreign_dmy", rf"{_NOT_NUM_BEFORE}\b(?P<d>3[01]|[12]\d|0?[1-9])(?:er|\.|º|°)?\s+"
@@ -68,7 +68,7 @@ RULES: list[tuple[str, re.Pattern[str]]] = [(name, re.compile(_WORD_START + "(?:
                     rf"(?P<y>{YEAR})\b(?:\s+(?:года|г\.))?"),
     ("mdy", rf"(?:(?P<wd>{WEEKDAY}),?\s+)?(?P<m>{MONTH})(?![a-z])\s+(?:the\s+)?(?P<d>{DAY})"
             rf"(?!\d|:\d|%|\s*(?:%|percent|per\s+cent|million|billion|[ap]\.?m\b))"
-            rf"(?:\s*[-–]\s*(?P<d2>{DAY})(?!\d)|(?P<ml>(?:,\s+{DAY}(?!\d))*),?\s+and\s+"
+            rf"(?:(?P<dsep>\s*[-–]\s*|\s+or\s+)(?P<d2>{DAY})(?!\d)|(?P<ml>(?:,\s+{DAY}(?!\d))*),?\s+and\s+"
             rf"(?P<d3>{DAY})(?!\d)(?:(?<=st|nd|rd|th)|{_LIST_END}))?"
             rf"(?:,?\s+(?P<y>{YEAR})(?!\d))?\b"),
     ("month_or", rf"(?P<m>{MONTH_FULL})\s+(?P<conj>or|and|to|through|-|–)\s+"

@@ -71,7 +71,8 @@ def _calendar_date(c: Candidate, ctx: Context) -> Result | None:
         end_day = int(re.sub(r"\D", "", c.get("d2")))
         if end_day > day.day:
             with contextlib.suppress(ValueError):
-                span = DateSpan(day, day.replace(day=end_day), Precision.DAY)
+                span = DateSpan(day, day.replace(day=end_day), Precision.DAY,
+                                c.get("dsep").strip().lower() == "or")
     weekday = WEEKDAYS.get(c.get("wd").lower().rstrip(".")) if c.get("wd") else None
     if has_year:
         note = "the text gives the full date"
@@ -91,7 +92,7 @@ def _calendar_date(c: Candidate, ctx: Context) -> Result | None:
 
     def make(year: int) -> DateSpan:
         first = day.replace(year=year)
-        return DateSpan(first, first + timedelta(days=length), Precision.DAY)
+        return DateSpan(first, first + timedelta(days=length), Precision.DAY, span.approximate)
 
     anchor = ctx.anchor
     if weekday is not None:
