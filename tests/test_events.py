@@ -119,6 +119,13 @@ CASES = [
     # a participle after "be" is no past: "will be held on Monday" is ahead
     ("Talks will be held in Geneva on Monday.", "8 Sep 2025"),
     ("The talks should be held in Geneva on Monday.", "8 Sep 2025"),
+    # what was said is dated by its own date, not by the day it was said ...
+    ("Officials said on Tuesday that the talks had ended on Sunday.", "31 Aug 2025"),
+    ("On Tuesday, officials said the talks had ended on Sunday.", "31 Aug 2025"),
+    ("The ministry announced on Monday that talks would resume on Friday.", "5 Sep 2025"),
+    ("Officials said on Tuesday that the talks had ended.", "2 Sep 2025"),
+    # ... unless it was a forecast that the paper does not say came true
+    ("He said in 2019 that the war would end by 2020.", "2019"),
     # years away from a date whose year is a guess are no date; "to the day" is no offset
     ("Twenty years to the day after the 11 September attacks, the memorial opened.", ""),
     ("A year after 3 May, the inquiry closed.", ""),
@@ -153,6 +160,9 @@ TITLES = [
     ("The ferry crews walked out on Monday.", "The ferry crews walked out"),
     ("On 4 March 2025, the ferry crews walked out.", "The ferry crews walked out"),
     ("Last month's talks in Doha ended without a deal.", "Talks in Doha ended without a deal"),
+    # what was said, with the speaker for "he"
+    ("Lavrov told reporters on Tuesday that he had met Wang Yi in Beijing on Sunday.",
+     "Lavrov had met Wang Yi in Beijing"),
     # what a reader of the rendered article sees: no link targets, tags, code or quote marks
     ("[Sergei Shoigu](https://example.org/wiki/Sergei_Shoigu) met Wang Yi on Monday, "
      "[TASS reported](https://example.org/tass).", "Sergei Shoigu met Wang Yi on Monday"),

@@ -239,6 +239,18 @@ def test_reports_of_one_meeting_in_four_languages_merge(
     assert event.actors[:2] == ("Foreign Minister Sergei Lavrov", "Wang Yi")
 
 
+def test_a_report_of_what_was_said_merges_with_the_happening_it_reports(
+        make_site: Callable[..., Path]) -> None:
+    site = make_site({
+        "content/a.md": "---\npublished: 2025-09-03\nsource: A\n---\nRussian Foreign Minister "
+                        "Sergei Lavrov met Wang Yi in Beijing on Sunday.\n",
+        "content/b.md": "---\npublished: 2025-09-03\nsource: B\n---\nLavrov told reporters on "
+                        "Tuesday that he had met Wang Yi in Beijing on Sunday.\n"})
+    [event] = build(load_config(site)).timeline.events
+    assert {c.document for c in event.citations} == {"a", "b"}
+    assert event.date == day_span(date(2025, 8, 31))
+
+
 def test_a_day_goes_only_with_dates_of_at_most_a_month() -> None:
     day = day_span(date(2021, 11, 11))
     assert similarity.compatible(day, day_span(date(2021, 11, 11)))

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import timedelta
 
-from timeline.lexicon import FUTURE_CUES, PAST_CUES
+from timeline.lexicon import FUTURE_CUES, PAST_CUES, REPORTING_VERBS
 from timeline.model import Citation, DateSpan, Document, Event, Mention, Sentence
 from timeline.similarity import fold_name
 
@@ -515,6 +515,48 @@ def _coordinated(s: Sentence, dating: list[Mention]) -> list[Clause]:
 
 
 
+_SAID_WHEN = re.compile(r"\s+(?:[a-z]+\s+){0,2}?(?:(?:late|early)\s+)?(?:on\s+)?$")
+"""Between a reporting verb and its date: "said on Tuesday", "told reporters on Tuesday"."""
+_OPENING_DATE = re.compile(r"\W*(?:(?:on|late\s+on|early\s+on)\s+)?$", re.IGNORECASE)
+_SPEAKER = re.compile(r"\s*,\s*(?:[\w'’.-]+\s+){1,5}$")
+"""After an opening date, who says it: "On Tuesday, the foreign ministry said"."""
+_COMPLEMENT = re.compile(r"\s*,?\s*(?:that\s+)?")
+
+
+def _reported(s: Sentence, dating: list[Mention], main: list[Mention]) -> list[Clause]:
+    """"Officials said on Tuesday that the talks had ended on Sunday": the happening is
+    what was said, dated by its own date, not by the day it was said (which would keep it
+    apart from the other reports of it). Empty when the sentence is not built so."""
+    if len(dating) < 2:
+        return []
+    text, off, first = s.text, s.start, dating[0]
+    said = REPORTING_VERBS.search(text)
+    if said is None:
+        return []
+    if said.end() <= first.start - off and _SAID_WHEN.fullmatch(text, said.end(),
+                                                                  first.start - off):
+        complement = first.end - off  # "said on Tuesday that ..."
+    elif first.end - off <= said.start() and _OPENING_DATE.fullmatch(text, 0, first.start - off) \
+            and _SPEAKER.fullmatch(text, first.end - off, said.start()):
+        complement = said.end()  # "On Tuesday, officials said ..."
+    else:
+        return []
+    complement = _COMPLEMENT.match(text, complement).end()  # type: ignore[union-attr]
+    own = [m for m in main if m.start - off >= complement and "," not in
+           text[complement:m.start - off]]
+    if not own:
+        return []
+    date = _primary(own)
+    assert date.span is not None and first.span is not None
+    if date.span.start > first.span.end and not date.planned:
+        return []  # "said in 2019 that the war would end by 2020": a forecast, not a fact
+    pronoun = _PRONOUN.match(text, complement)
+    speaker = _subject(text, said.start()) if pronoun and complement > said.end() else ""
+    if speaker:  # "Lavrov told reporters on Tuesday that he had met ...": "Lavrov had met"
+        return [(date, off + pronoun.end(), s.end, speaker)]  # type: ignore[union-attr]
+    return [(date, off + complement, s.end, "")]
+
+
 def _subject(text: str, verb: int) -> str:
     """The subject before the verb at ``verb``, without an opening phrase ("In Moscow,")
     or an apposition ("Lai, a former doctor,"); "" when it does not look like one."""
@@ -540,7 +582,8 @@ def _clauses(s: Sentence, dating: list[Mention]) -> list[Clause]:
         if pair:
             return [(m, s.start, s.end, "") for m in pair]
         main = [m for m in dating if not _subordinate(s, m)]
-        return _coordinated(s, dating) or [(_primary(main or dating), s.start, s.end, "")]
+        return _reported(s, dating, main) or _coordinated(s, dating) or \
+            [(_primary(main or dating), s.start, s.end, "")]
     out: list[Clause] = []
     for m in linked:
         target = next((t for t in dating if t.start > m.start and not t.value.startswith("PX")),
