@@ -11,6 +11,7 @@ from timeline.lexicon import (
     FOREIGN_MONTH,
     HOLIDAY,
     MONTH,
+    MONTHS,
     NUMBER,
     SEASON,
     SPELLED_UNITS,
@@ -18,6 +19,7 @@ from timeline.lexicon import (
     UNIT,
     WEEKDAY,
     WEEKDAY_FULL,
+    WEEKDAYS,
     YEAR,
 )
 from timeline.regex_starts import Scanner
@@ -298,6 +300,30 @@ def _named_year(text: str, c: Candidate) -> bool:
         and text[c.end - 4:c.end] == "Year"
 
 
+_WORD_BEFORE_YEAR = re.compile(r"(?<![\w'’.-])([A-Z][A-Za-z]*)\s$")
+_NOT_A_NAME = frozenset({
+    *_FUNCTION_WORDS, "around", "about", "circa", "ca", "between", "towards", "toward", "into",
+    "over", "within", "beyond", "approximately", "roughly", "nearly", "almost", "only", "just",
+    "even", "still", "already", "also", "but", "so", "yet", "as", "at", "to", "with",
+    "without", "against", "under", "like", "unlike", "than", "per", "via", "past", "near",
+    "across", "along", "amid", "among", "despite", "following", "ahead", "prior", "year",
+    "years", "fiscal", "calendar", "spring", "summer", "autumn", "fall", "winter", "christmas",
+    "easter", "fy", "cy", "q1", "q2", "q3", "q4", "h1", "h2", "ad", "bc", "ce", "bce", "is",
+    "was", "were", "are", "be", "it", "its", "while", "when", "where", "if", "once", "then",
+    "now", "again", "mid", "pre", "post", "all", "not", "never", "what", "until", "up",
+    *(m.rstrip(".") for m in MONTHS), *(d.rstrip(".") for d in WEEKDAYS)})
+"""Capitalised words before a year that do not make it part of a name."""
+
+
+def _year_in_name(text: str, c: Candidate) -> bool:
+    """"Vision 2030", "Agenda 2063", "Expo 2020" (held in 2021), "Euro 2024": a year in a
+    name says nothing of when what the sentence reports happened."""
+    if c.rule != "year" or c.get("y2"):
+        return False
+    word = _WORD_BEFORE_YEAR.search(text, max(0, c.start - 30), c.start)
+    return word is not None and word.group(1).lower() not in _NOT_A_NAME
+
+
 def _attributive_frequency(text: str, c: Candidate) -> bool:
     """"its quarterly dividend", "the quarterly results": a kind of thing, not a set of times."""
     return c.rule == "set" and c.get("adv").lower() == "quarterly" and bool(
@@ -369,6 +395,7 @@ FILTERS: list[tuple[str, tuple[str, ...], Callable[[str, Candidate], bool]]] = [
     ("year-of-the-name", ("rel_unit",), _named_year),
     ("modal-may-and-verb-march", ("month",), _ambiguous_month),
     ("count-not-year", ("year",), _count_not_year),
+    ("year-in-a-name", ("year",), _year_in_name),
     ("season-word-not-season", ("season",), _weak_season),
     ("quarter-word-not-quarter", ("quarter",), _weak_quarter),
     ("weekday-in-name", ("weekday",), _weekday_in_name),
