@@ -126,6 +126,13 @@ CASES = [
     ("Officials said on Tuesday that the talks had ended.", "2 Sep 2025"),
     # ... unless it was a forecast that the paper does not say came true
     ("He said in 2019 that the war would end by 2020.", "2019"),
+    # clauses joined by ";" or "but", each with its own date: two happenings
+    ("The first round was held in Doha in March; the second will be held in April.",
+     "Mar 2025 | Apr 2026"),
+    ("The army withdrew in 2019, but the border reopened in 2021.", "2019 | 2021"),
+    # "began on ... and ended on ...": one happening, from the one to the other
+    ("The talks began on Monday and ended on Wednesday.", "1–3 Sep 2025"),
+    ("The talks began in Geneva on Monday and ended on Wednesday.", "1–3 Sep 2025"),
     # years away from a date whose year is a guess are no date; "to the day" is no offset
     ("Twenty years to the day after the 11 September attacks, the memorial opened.", ""),
     ("A year after 3 May, the inquiry closed.", ""),

@@ -447,7 +447,14 @@ Clause = tuple[Mention, int, int, str]
 """A happening of a sentence: the mention dating it, its words' start and end in the body,
 and the subject it shares with an earlier clause ("" when it has its own)."""
 
-_AND = re.compile(r",?\s+and\s+(?:then\s+|later\s+|also\s+)?", re.IGNORECASE)
+_BOUNDS = re.compile(r"(?:ended|closed|finished|concluded|wrapped\s+up)\b", re.IGNORECASE)
+"""After "and", the end of a happening whose start came first ("began on Monday and ended
+on Wednesday")."""
+_STARTED = re.compile(r"\b(?:began|begun|started|opened|got\s+under\s*way)\b[^,;]{0,40}$",
+                      re.IGNORECASE)
+"""Before the first date, in its clause: "began on Monday", "opened in Geneva on 3 May"."""
+_AND = re.compile(r"(?:,?\s+(?:and|but)\s+|\s*;\s+(?:and\s+|but\s+)?)(?:then\s+|later\s+|also\s+)?",
+                  re.IGNORECASE)
 """What joins two clauses of a sentence."""
 _OPENING = re.compile(r"(?:in|on|at|after|before|during|since|by|from|for|with|as|when|"
                       r"while|although|though|despite|meanwhile|however)\b", re.IGNORECASE)
@@ -508,8 +515,16 @@ def _coordinated(s: Sentence, dating: list[Mention]) -> list[Clause]:
             return [(first, s.start, off + own.start(), ""),
                     (second, off + pronoun.end(), s.end, subject)]
         return [(first, s.start, off + own.start(), ""), (second, off + own.end(), s.end, "")]
+    if _BOUNDS.match(text, joint.end()) and first.span.start < second.span.start and \
+            _STARTED.search(text, 0, first.start - off):
+        # "began on Monday and ended on Wednesday": one happening, from the one to the other
+        span = DateSpan(first.span.start, second.span.end,
+                        min(first.span.precision, second.span.precision),
+                        first.span.approximate or second.span.approximate)
+        return [(replace(first, span=span, note=f"{first.note}; to {second.text}"),
+                 s.start, s.end, "")]
     if not subject or _TIMING.match(text, joint.end()):
-        return []  # ("began on Monday and ended on Wednesday": one happening's bounds)
+        return []  # ("was signed on Monday and announced on Friday": one happening)
     return [(first, s.start, off + joint.start(), ""),
             (second, off + joint.end(), s.end, subject)]
 
