@@ -124,7 +124,7 @@ def _cues(text: str) -> tuple[tuple[str, int, int], ...]:
                                                    match.start())))
 
 
-_PASSIVE_BE = re.compile(r"\b(?:be|being)\s+$", re.IGNORECASE)
+_PASSIVE_BE = re.compile(r"\b(?:be|being|is|are)\s+$", re.IGNORECASE)
 """Before a participle, what makes it no past ("will be held", "is being signed")."""
 
 
@@ -205,7 +205,11 @@ def year_tense(text: str, start: int, end: int) -> str | None:
     March" in a January paper is last March), else the tense near it (tense_near)."""
     if _SINCE.search(text, max(0, start - 20), start):
         return "since"
-    return tense_near(text, start, end)
+    tense = tense_near(text, start, end)
+    if tense == "past" and any(kind == "past" and _RIGHT_BEFORE.fullmatch(text, cue_end, start)
+                               for kind, _, cue_end in _cues(text)):
+        return "past!"  # a past verb right before: "closed in December", "withdrew on 25 May"
+    return tense
 
 
 def year_note(tense: str | None) -> str:
@@ -215,6 +219,9 @@ def year_note(tense: str | None) -> str:
 
 
 _NEAR_DAYS = 92
+_RIGHT_BEFORE = re.compile(r"\s+(?:(?:in|on|during|at|over|throughout|by|until|till)\s+)?"
+                           r"(?:(?:the|early|late|mid-?)\s+)?", re.IGNORECASE)
+"""Between a past verb and the date it governs ("closed in December")."""
 
 _FRAMED = re.compile(
     r"(?:^\W*(?i:in)\s+(?P<y1>1\d{3}|20\d\d)\s*,|\b(?P<y2>1\d{3}|20\d\d)\b[^;.]*?,\s*"
@@ -235,7 +242,10 @@ def pick_year(make: Any, anchor: date, tense: str | None) -> DateSpan | None:
     anchor. Otherwise an occurrence within about three months of the anchor wins ("Jan.
     14" in a paper of 7 January is a week ahead, even in a past-tense sentence); further
     away, the tense of the sentence decides ("Oct. 23" in a May paper, past tense, is last
-    October), and without a tense the nearest occurrence.
+    October), and without a tense the nearest occurrence. A past verb right before the
+    date (tense "past!": "closed in December", "withdrew on 25 September") never takes one
+    after the anchor: tense cues found further away are too often wrong for that (TempEval-3
+    has "testify ... on Feb. 10" after "subpoenaed"), this one is not.
     """
     spans: list[DateSpan] = []
     for year in (anchor.year - 1, anchor.year, anchor.year + 1):
@@ -255,9 +265,9 @@ def pick_year(make: Any, anchor: date, tense: str | None) -> DateSpan | None:
     if tense == "since":
         begun = [s for s in spans if s.start <= anchor]
         return begun[-1] if begun else nearest
-    if distance(nearest) <= _NEAR_DAYS:
+    if distance(nearest) <= _NEAR_DAYS and not (tense == "past!" and nearest.start > anchor):
         return nearest
-    if tense == "past":
+    if tense in ("past", "past!"):
         past = [s for s in spans if s.start <= anchor]
         return past[-1] if past else nearest
     if tense == "future":
