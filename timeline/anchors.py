@@ -209,6 +209,12 @@ def year_tense(text: str, start: int, end: int) -> str | None:
     if tense == "past" and any(kind == "past" and _RIGHT_BEFORE.fullmatch(text, cue_end, start)
                                for kind, _, cue_end in _cues(text)):
         return "past!"  # a past verb right before: "closed in December", "withdrew on 25 May"
+    if tense == "past" and _OPENS.fullmatch(text, 0, start):
+        comma = _THEN_CLAUSE.match(text, end)
+        if comma is not None and any(kind == "past" for kind, cue_start, _ in _cues(text)
+                                     if comma.end() <= cue_start < comma.end() + 40) and \
+                not any(kind == "future" for kind, _, _ in _cues(text)):
+            return "past!"  # "In December, the expo closed"
     return tense
 
 
@@ -222,6 +228,9 @@ _NEAR_DAYS = 92
 _RIGHT_BEFORE = re.compile(r"\s+(?:(?:in|on|during|at|over|throughout|by|until|till)\s+)?"
                            r"(?:(?:the|early|late|mid-?)\s+)?", re.IGNORECASE)
 """Between a past verb and the date it governs ("closed in December")."""
+_OPENS = re.compile(r"\W*(?:(?:in|on|during|at|over|throughout|by|late|early)\s+)?"
+                    r"(?:(?:the|early|late|mid-?)\s+)?", re.IGNORECASE)
+_THEN_CLAUSE = re.compile(r"\s*,\s*")
 
 _FRAMED = re.compile(
     r"(?:^\W*(?i:in)\s+(?P<y1>1\d{3}|20\d\d)\s*,|\b(?P<y2>1\d{3}|20\d\d)\b[^;.]*?,\s*"
