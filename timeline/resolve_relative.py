@@ -123,6 +123,11 @@ def _weekday(c: Candidate, ctx: Context) -> Result | None:
         why = "the document has no date" if ctx.anchor is None else (
             "the document's date is only inferred, not known to the day")
         return unresolved("TIME" if suffix else "DATE", f"XXXX-WXX-{weekday + 1}", why)
+    if c.get("wk"):  # "on Sunday week": a week after the coming Sunday
+        day = weekday_date(weekday, ctx.anchor, "next") + timedelta(days=7)
+        return Result("DATE", day.isoformat(), dates.day_span(day), "published-date",
+                      f"a week after the next {_DAY_NAMES[weekday]} after "
+                      f"{ctx.anchor.isoformat()}", planned=True)
     day, how = _weekday_day(weekday, rel, ctx, c.start, c.end)
     # "Friday evening" is 2005-01-07TEV; "Friday night" and "Friday morning" keep the day's
     # value, as TimeBank mostly writes them (the night and morning of a news day).

@@ -326,27 +326,31 @@ def _sentence_mentions(sentence: Sentence, anchor: date | None, settings: Settin
 
 _YEARS_AGO = re.compile(r"(?P<about>(?i:nearly|almost|about|some|roughly|around|more\s+than|"
                         r"less\s+than|at\s+least|over)\s+)?(?:(?i:just|only|exactly)\s+)?"
-                        r"(?P<n>.+?)[-\s]+(?P<u>(?i:years?|decades?))\s+(?i:ago)")
+                        r"(?P<n>.+?)[-\s]+(?P<u>(?i:years?|decades?|weeks?))\s+(?i:ago)")
 _TO_THE_DAY = re.compile(r"\s+(?i:to\s+the\s+day)\b")
 _ANNIVERSARY_GAP = re.compile(r"\s+(?:(?i:on|in)\s+)?")
 
 
-def _years_ago(m: Mention) -> tuple[int, bool] | None:
-    """(years, approximate) of "40 years ago" or "nearly a decade ago"; None otherwise."""
+def _years_ago(m: Mention) -> tuple[int, int, bool] | None:
+    """(months, days, approximate) back of "40 years ago", "nearly a decade ago" or "a week
+    ago"; None otherwise."""
     if m.resolved_by != "published-date" or m.span is None:
         return None
     ago = _YEARS_AGO.fullmatch(m.text)
     count = number_value(ago["n"]) if ago is not None else None
     if ago is None or count is None or count < 1 or count != int(count):
         return None
-    return int(count) * (10 if ago["u"].lower().startswith("decade") else 1), bool(ago["about"])
+    unit = ago["u"].lower()
+    if unit.startswith("week"):
+        return 0, 7 * int(count), bool(ago["about"])
+    return 12 * int(count) * (10 if unit.startswith("decade") else 1), 0, bool(ago["about"])
 
 
 def _anniversaries(out: list[Mention], text: str, offset: int, anchor: date | None
                    ) -> list[Mention]:
     """"40 years ago this week", "a decade ago today", "35 years ago on Sunday", "40 years
-    ago to the day": the paper's date moved back by the years. Read apart, the happening
-    took the finer of the two, the paper's own week."""
+    ago to the day", "a week ago Sunday": the paper's date moved back by the years (or
+    weeks). Read apart, the happening took the finer of the two, the paper's own week."""
     if anchor is None or not any(m.text[-3:].lower() == "ago" for m in out):
         return out
     merged: list[Mention] = []
@@ -354,15 +358,16 @@ def _anniversaries(out: list[Mention], text: str, offset: int, anchor: date | No
         prev = merged[-1] if merged else None
         ago = _years_ago(prev) if prev is not None else None
         if prev is None or ago is None or m.resolved_by != "published-date" or \
-                m.span is None or m.span.precision < Precision.YEAR or \
+                m.span is None or m.span.precision < (Precision.DAY if ago[1] else
+                                                      Precision.YEAR) or \
                 m.value.startswith("P") or \
                 not _ANNIVERSARY_GAP.fullmatch(text, prev.end - offset, m.start - offset):
             merged.append(_to_the_day(m, text, offset, anchor))
             continue
-        years, about = ago
+        months, days, about = ago
         try:
-            start = dates.add_months(m.span.start, -12 * years)
-            end = dates.add_months(m.span.end, -12 * years)
+            start = dates.add_months(m.span.start, -months) - timedelta(days=days)
+            end = dates.add_months(m.span.end, -months) - timedelta(days=days)
         except (OverflowError, ValueError):
             merged.append(m)
             continue
@@ -384,7 +389,7 @@ def _to_the_day(m: Mention, text: str, offset: int, anchor: date) -> Mention:
     if ago is None or day is None:
         return m
     try:
-        span = dates.day_span(dates.add_months(anchor, -12 * ago[0]))
+        span = dates.day_span(dates.add_months(anchor, -ago[0]) - timedelta(days=ago[1]))
     except (OverflowError, ValueError):
         return m
     return replace(m, text=text[m.start - offset:day.end()], end=day.end() + offset, span=span,
