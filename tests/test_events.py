@@ -133,6 +133,21 @@ CASES = [
     # "began on ... and ended on ...": one happening, from the one to the other
     ("The talks began on Monday and ended on Wednesday.", "1–3 Sep 2025"),
     ("The talks began in Geneva on Monday and ended on Wednesday.", "1–3 Sep 2025"),
+    # "that summer", "the following summer", "that month" point back to the text's date
+    ("In 2019, the army withdrew. That summer, the border reopened.", "2019 | summer 2019"),
+    ("In 2019, the army withdrew. The following summer, the border reopened.",
+     "2019 | summer 2020"),
+    ("In May 2019, the army withdrew. The following summer, the border reopened.",
+     "May 2019 | summer 2019"),
+    ("In 2019, the army withdrew. That month, the border reopened.", "2019 | 2019"),
+    ("That summer, the border reopened.", ""),
+    # "the end of the month" is that of the month just named, else the paper's; in the
+    # past tense, one that has ended
+    ("The ceasefire was agreed on 3 May 2019. By the end of the month, fighting had stopped.",
+     "3 May 2019 | late May 2019"),
+    ("Fighting stopped at the end of the month.", "late Aug 2025"),
+    ("Fighting stopped at the end of the year.", "late 2024"),
+    ("Fighting will stop at the end of the week.", "about 6–7 Sep 2025"),
     # years away from a date whose year is a guess are no date; "to the day" is no offset
     ("Twenty years to the day after the 11 September attacks, the memorial opened.", ""),
     ("A year after 3 May, the inquiry closed.", ""),

@@ -250,6 +250,8 @@ def _month_label(day: date) -> str:
 def span_label(span: DateSpan) -> str:
     """A human label that shows the precision: "1 Feb 2026", "Dec 2025", "early 2022"."""
     p, s, e = span.precision, span.start, span.end
+    if span.modifier and p >= Precision.WEEK:  # "the end of the week": its last days
+        return "about " + (_day_label(s) if s == e else _days_label(s, e))
     if span.modifier:
         whole = _unmodified_label(span)
         return f"{span.modifier} {whole}"

@@ -242,6 +242,9 @@ def _season(c: Candidate, ctx: Context) -> Result | None:
         return unknown
     else:
         assert ctx.anchor is not None
+        if rel in ("that", "same") or (rel in ("following", "previous", "prior") and any(
+                s.precision >= Precision.YEAR for s in ctx.recent)):
+            return _season_of_last(code, rel, c.get("s").lower(), ctx)
         if rel in ("", "this", "early", "late"):
             found = pick_year(lambda y: dates.season_span(y, code), ctx.anchor,
                                year_tense(ctx.text, c.start, c.end))
@@ -255,6 +258,30 @@ def _season(c: Candidate, ctx: Context) -> Result | None:
     if rel in ("early", "late") and result.span is not None:
         return replace(result, span=dates.with_modifier(result.span, rel))
     return result
+
+
+def _season_of_last(code: str, rel: str, word: str, ctx: Context) -> Result:
+    """"that summer", "the following summer", "the previous winter": the season of (after,
+    before) the date the text gave last (for "following" and "previous", in this sentence
+    or the one before), not of the paper's."""
+    near = [s for s in ctx.recent if s.precision >= Precision.YEAR]
+    last = ctx.last if rel in ("that", "same") else near[-1] if near else None
+    if last is None or last.precision < Precision.YEAR:
+        return unresolved("DATE", f"XXXX-{code}", f"'{rel} {word}' points back to a date, and "
+                          "the text gave none before")
+    spans = [dates.season_span(y, code) for y in range(last.start.year - 1,
+                                                         last.start.year + 2)]
+    if rel in ("that", "same"):
+        span = spans[1]
+    elif rel == "following":
+        span = next(s for s in spans if s.start > last.end) if spans[2].start > last.end \
+            else dates.season_span(last.start.year + 2, code)
+    else:
+        before = [s for s in spans if s.start < last.start]
+        span = before[-1] if before else dates.season_span(last.start.year - 2, code)
+    return Result("DATE", dates.span_value(span), span, "previous-date",
+                  f"'{rel} {word}' of {dates.span_label(last)}, the date the text gave last",
+                  base=last.start)
 
 
 _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "final": 4}

@@ -204,6 +204,15 @@ def _rel_unit(c: Candidate, ctx: Context) -> Result | None:
               "coming": 1, "following": 1}.get(rel, 0)
     how: ResolvedBy
     earlier = ctx.base(_unit_span(unit, ctx.anchor).precision)
+    if rel in ("same", "that") and earlier is None:
+        # "that month" points back: to the date the text gave last, even one coarser than
+        # a month ("In 2019, ... That month, ...": some month of 2019), else to nothing
+        if ctx.last is None:
+            return unresolved("DATE", "XXXX", f"'{rel} {unit}' points back to a date, and the "
+                              "text gave none before")
+        return Result("DATE", dates.span_value(ctx.last), ctx.last, "previous-date",
+                      f"'{rel} {unit}' of {dates.span_label(ctx.last)}, the date the text gave "
+                      "last", base=ctx.last.start)
     if rel in ("following", "same", "that") and earlier is not None:
         base, how = earlier.start, "previous-date"
     else:
@@ -233,10 +242,23 @@ def _edge(c: Candidate, ctx: Context) -> Result | None:
     unit = c.get("u").lower()
     text = ctx.text[c.start:c.end].lower()
     offset = -1 if " last " in f" {text} " else 1 if " next " in f" {text} " else 0
-    span = _unit_span(unit, _step(unit, ctx.anchor, offset))
+    base = ctx.anchor
+    if " the " in f" {text.split(' of ', 1)[-1]} " and tense_near(ctx.text, c.start, c.end) \
+            != "future":
+        # "By the end of the month, fighting had stopped" after "on 3 May 2019": that month
+        needed = _unit_span(unit, ctx.anchor).precision
+        nearby = [s for s in ctx.recent if s.precision >= needed]
+        if nearby:
+            base = nearby[-1].start
+    span = _unit_span(unit, _step(unit, base, offset))
     edge = c.get("edge").lower()
     modifier = {"beginning": "early", "start": "early", "end": "late", "middle": "mid",
                 "turn": "early"}[edge]
+    moved = dates.with_modifier(span, modifier)
+    if year_tense(ctx.text, c.start, c.end) == "past!" and (
+            moved.start > ctx.anchor or (modifier == "late" and moved.end > ctx.anchor)):
+        # "Fighting stopped at the end of the month" in a paper of 3 September: August's
+        span = _unit_span(unit, _step(unit, base, offset - 1))
     value = dates.span_value(span)
     span = dates.with_modifier(span, modifier)
     since = bool(re.search(r"\bsince\s+$", ctx.text[max(0, c.start - 8):c.start], re.I))
