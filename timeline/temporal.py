@@ -55,6 +55,8 @@ _CLAUSE_START = re.compile(r"[;:]|\b(?:and|but|while|whereas)\b", re.IGNORECASE)
 def compared_since(text: str, start: int) -> bool:
     """Whether the date at ``start`` is that of "since" after a comparison in its clause:
     the time of an earlier happening like the one reported, not the reported one's."""
+    if "ince " not in text[max(0, start - 80):start]:
+        return False
     since = _SINCE_PHRASE.search(text, max(0, start - 80), start)
     if since is None:
         return False
@@ -351,7 +353,8 @@ def _anniversaries(out: list[Mention], text: str, offset: int, anchor: date | No
     """"40 years ago this week", "a decade ago today", "35 years ago on Sunday", "40 years
     ago to the day", "a week ago Sunday": the paper's date moved back by the years (or
     weeks). Read apart, the happening took the finer of the two, the paper's own week."""
-    if anchor is None or not any(m.text[-3:].lower() == "ago" for m in out):
+    if anchor is None or (len(out) < 2 and not (out and "day" in text)) or \
+            not any(m.text.endswith(("ago", "Ago", "AGO")) for m in out):
         return out
     merged: list[Mention] = []
     for m in out:
