@@ -473,5 +473,11 @@ def test_one_persons_meetings_with_others_on_one_day_stay_apart(
     exercises = _report("g", "China began exercises around Taiwan after Lai took office", day,
                         ("China", "Taiwan", "Lai"))
     assert len(merge_events([drills, exercises])) == 1
+    # reports told in the same words but for the counterpart stay apart too
+    xi_met = _report("h", "On Monday, Putin met Xi in Moscow", day, ("Putin", "Xi", "Moscow"))
+    modi_met = _report("i", "On Monday, Putin met Modi in Moscow", day,
+                       ("Putin", "Modi", "Moscow"))
+    assert len(merge_events([xi_met, modi_met])) == 2
     monkeypatch.setattr(similarity, "STRANGERS", 0.0)
     assert len(merge_events([zelensky, selenskyj, netanyahu])) == 1
+    assert len(merge_events([xi_met, modi_met])) == 1

@@ -352,7 +352,7 @@ def elsewhere(a: Features, b: Features) -> bool:
                 and b.places.isdisjoint(a.names | a.places))
 
 
-STRANGERS = 0.3
+STRANGERS = 0.6
 """What two reports lose when each names people the other does not, weighing at least as
 much as the people they share ("Netanyahu met Scholz in Berlin", "Zelensky met Scholz in
 Berlin", on one day): one person's two meetings, not one meeting."""
