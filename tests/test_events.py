@@ -254,6 +254,21 @@ def test_a_title_drops_its_date_only_when_it_reads_whole_without_it(
     assert [e.title for e in events] == (title if isinstance(title, list) else [title])
 
 
+def test_a_sentence_may_open_with_a_name_its_headline_writes(tmp_path: Path) -> None:
+    path = tmp_path / "visit.md"
+    path.write_text("---\ntitle: Putin welcomes Xi in Moscow\npublished: 2025-09-03\n---\n"
+                    "Xi arrived in Moscow on Monday. Dock workers walked out on Tuesday.\n"
+                    "\nMOSCOW, Sept 3 — Officials said the leaders signed a pact on Tuesday.\n",
+                    encoding="utf-8")
+    config = load_config(tmp_path)
+    doc, _ = read_document(path, tmp_path, config)
+    assert doc is not None
+    events = extract(doc, Settings()).events
+    assert events[0].actors == ("Xi", "Moscow")
+    assert events[1].actors == ()  # "Dock" is no name, and the headline's first word no proof
+    assert len(events) == 3 and "MOSCOW" not in events[2].actors  # a dateline's place
+
+
 def test_a_sentence_may_open_with_another_spelling_of_a_name_the_document_uses(
         tmp_path: Path) -> None:
     path = tmp_path / "call.md"

@@ -72,6 +72,8 @@ def proper_names(text: str, known: frozenset[str] = frozenset()) -> list[str]:
         for n, part in enumerate(parts):
             tokens = [t.rstrip(".’'-") for t in part.split()]
             if n == 0 and tokens and _opens(text, match.start()) and (_ordinary(tokens[0]) or (
+                    tokens[-1].isupper() and len(tokens[-1]) > 2 and _DATELINE_AFTER.match(
+                        text, match.end())) or (
                     len(tokens) == 1 and known and tokens[0] not in known
                     and (_DEMONYM.search(tokens[0])
                          or _VARIANT + fold_name(tokens[0]) not in known))):
@@ -91,17 +93,26 @@ def _opens(text: str, start: int) -> bool:
     return start == 0 or text[before - 1:before] in ".!?\"“-–—•:("
 
 
-def known_names(sentences: Sequence[Sentence]) -> frozenset[str]:
+def known_names(sentences: Sequence[Sentence], title: str = "") -> frozenset[str]:
     """Words written with a capital inside sentences (not at their start), and their
     spelling-insensitive keys (after _VARIANT): "Poutine called ..." opens with a name when
-    the document writes "Vladimir Putin" elsewhere."""
+    the document writes "Vladimir Putin" elsewhere. So do the capitalised words of a
+    headline written in sentence case, after its first ("Xi" of "Putin meets Xi in
+    Moscow"; none of "Putin Meets Xi In Moscow")."""
     found: set[str] = set()
     for s in sentences:
         for match in _INNER_CAPITAL.finditer(s.text):
             found.add(match.group(1))
+    words = title.split()
+    if len(words) > 2 and any(w[:1].islower() and len(w) > 3 for w in words):
+        found.update(w.strip(".,:;!?\"“”‘’'()") for w in words[1:]
+                     if w[:1].isupper() and w.lower().strip(".,:;!?\"“”‘’'()") not in _STOP
+                     and not _ordinary(w.strip(".,:;!?\"“”‘’'()")))
     return frozenset(found | {_VARIANT + fold_name(word) for word in found})
 
 
+_DATELINE_AFTER = re.compile(r"\s*(?:,|\(|[-–—]\s)")
+"""After a place in capitals that opens a text: a dateline ("TAIPEI, May 21 —")."""
 _VARIANT = "~"
 _DEMONYM = re.compile(r"(?:ese|ian|ish|ean|ican|ans)$")
 """Openers that fold like a name but are adjectives of one ("Chinese state media said",
@@ -626,7 +637,8 @@ def extract_events(doc: Document, sentences: Sequence[Sentence],
     for m in mentions:
         by_sentence[m.sentence].append(m)
     events: list[Event] = []
-    known = known_names(sentences)
+    headline = doc.title if not doc.body.lstrip().startswith(doc.title[:40]) else ""
+    known = known_names(sentences, headline)  # (a title taken from the body is no headline)
     for s in sentences:
         if s.index not in by_sentence:
             continue
