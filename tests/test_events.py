@@ -140,7 +140,7 @@ CASES = [
     ("In May 2019, the army withdrew. The following summer, the border reopened.",
      "May 2019 | summer 2019"),
     ("In 2019, the army withdrew. That month, the border reopened.", "2019 | 2019"),
-    ("That summer, the border reopened.", ""),
+    ("That summer, the border reopened.", "undated"),  # (shown, but with no date)
     # "the end of the month" is that of the month just named, else the paper's; in the
     # past tense, one that has ended
     ("The ceasefire was agreed on 3 May 2019. By the end of the month, fighting had stopped.",
@@ -148,9 +148,11 @@ CASES = [
     ("Fighting stopped at the end of the month.", "late Aug 2025"),
     ("Fighting stopped at the end of the year.", "late 2024"),
     ("Fighting will stop at the end of the week.", "about 6–7 Sep 2025"),
-    # years away from a date whose year is a guess are no date; "to the day" is no offset
-    ("Twenty years to the day after the 11 September attacks, the memorial opened.", ""),
-    ("A year after 3 May, the inquiry closed.", ""),
+    # years away from a date whose year is a guess are no date (the happening is shown
+    # undated); "to the day" is no offset
+    ("Twenty years to the day after the 11 September attacks, the memorial opened.",
+     "undated"),
+    ("A year after 3 May, the inquiry closed.", "undated"),
     ("Twenty years to the day after 11 September 2001, the memorial opened.",
      "about Sep 2021"),
     # "next weekend" said on a weekday: the coming one or the one after

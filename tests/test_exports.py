@@ -259,3 +259,27 @@ def test_key_events_page_and_salience(out: Path) -> None:
     key = (out / "key" / "index.html").read_text()
     for event in events:
         assert (f"events/{event['id']}.html" in key) == (event["salience"] >= 2)
+
+
+def test_a_happening_whose_date_cannot_be_resolved_is_shown_undated(
+        make_site: Callable[..., Path]) -> None:
+    """An article without a date: "on Monday" stays unresolved, and the happening is shown
+    undated (last in events.json and on the timeline, left out of the calendar and of
+    TimelineJS, which need a date) rather than lost; a page's date line and an impossible
+    date make no happening."""
+    site = make_site({"content/a.md": "---\ntitle: Kherson\nsource: Wire\n---\nPublished 4 "
+                                      "March\n\nRussian troops arrived in Kherson on Monday. "
+                                      "The fund was wound up on February 30, 2024.\n\nThe "
+                                      "harbour reopened on 3 March 2024.\n"})
+    report = build(load_config(site))
+    data = json.loads(report.files["events.json"])
+    assert [(e["date"] and e["date"]["label"], e["title"]) for e in data["events"]] == [
+        ("3 Mar 2024", "The harbour reopened"),
+        (None, "Russian troops arrived in Kherson on Monday")]
+    source = data["events"][1]["sources"][0]
+    assert source["date_text"] == "Monday" and source["document"] == "a"
+    index = report.files["index.html"].decode()
+    assert index.index(">Undated<") < index.index("Russian troops arrived in Kherson")
+    assert [e["text"]["headline"] for e in
+            json.loads(report.files["timelinejs.json"])["events"]] == ["The harbour reopened"]
+    assert report.files["events.ics"].decode().count("BEGIN:VEVENT") == 1

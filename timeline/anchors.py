@@ -298,6 +298,12 @@ def unresolved(timex_type: TimexType, value: str, why: str) -> Result:
     return Result(timex_type, value, None, "unresolved", why)
 
 
+def invalid(timex_type: TimexType, why: str) -> Result:
+    """A date the calendar does not have ("February 30, 2024"): unresolved, and no
+    happening's date, not even an unknown one."""
+    return Result(timex_type, "XXXX-XX-XX", None, "unresolved", why, dates_event=False)
+
+
 def no_anchor(ctx: Context, value_if_unknown: str) -> Result | None:
     """The result to use when a relative expression has nothing to anchor to."""
     if ctx.anchor is None:

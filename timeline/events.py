@@ -296,6 +296,22 @@ def _dating(mentions: Sequence[Mention]) -> list[Mention]:
     return sorted(usable, key=lambda m: m.start)
 
 
+def _undated(s: Sentence, mentions: Sequence[Mention]) -> list[Mention]:
+    """For a sentence no date of which could be resolved, the first calendar expression
+    left unresolved ("on Monday" in an article without a date, "that summer" with no
+    summer before it): the happening is shown undated rather than not at all. A page's
+    "Published 4 March" line is no happening."""
+    if _STAMP_LINE.match(s.text) and len(s.text.split()) <= 6:
+        return []
+    return [m for m in mentions if m.span is None and m.resolved_by == "unresolved"
+            and m.dates_event and not m.dateline and m.timex_type in ("DATE", "TIME")
+            and m.value.startswith("XXXX")][:1]
+
+
+_STAMP_LINE = re.compile(r"\W*(?:(?:first|originally|last)\s+)?(?:published|posted|updated)\b",
+                         re.IGNORECASE)
+
+
 _RANGE_GAP = re.compile(r"\s*(?:to|through|thru|until|till|-|–|—)\s*", re.I)
 _AND_GAP = re.compile(r"\s*(?:,\s*)?(?:and|&)\s*", re.I)
 _BETWEEN = re.compile(r"(?:between|from)\s+$", re.I)
@@ -642,7 +658,8 @@ def extract_events(doc: Document, sentences: Sequence[Sentence],
     for s in sentences:
         if s.index not in by_sentence:
             continue
-        dating = _joined(doc.body, _dating(by_sentence[s.index]))
+        dating = _joined(doc.body, _dating(by_sentence[s.index])) or \
+            _undated(s, by_sentence[s.index])
         if not dating or is_furniture(s.text):
             continue
         for mention, start, end, subject in _clauses(s, dating):
@@ -651,11 +668,12 @@ def extract_events(doc: Document, sentences: Sequence[Sentence],
                 clause = f"{subject} {clause.lstrip()}"
                 start = end - len(clause)
             context, context_index = None, None
-            if carries_only_a_date(s.text, by_sentence[s.index], s.start, known):
+            if mention.span is not None and carries_only_a_date(s.text, by_sentence[s.index],
+                                                                s.start, known):
                 context, context_index = _context(doc, sentences, s, by_sentence)
                 title = make_title(context)
-            else:
-                title = make_title(clause, mention, start)
+            else:  # (an undated happening keeps the words that failed to date it)
+                title = make_title(clause, mention if mention.span else None, start)
             if not title:
                 continue
             summary = plain(clause.strip() if context is None else f"{context} {s.text}")

@@ -13,6 +13,7 @@ from timeline.anchors import (
     Result,
     anchored,
     framing_year,
+    invalid,
     is_planned,
     no_anchor,
     parse_calendar,
@@ -59,10 +60,10 @@ def _calendar_date(c: Candidate, ctx: Context) -> Result | None:
     if day is None:
         parsed = parse_calendar(text, ctx.settings)  # all-numeric: dateparser, in date_order
         if parsed is None:
-            return unresolved("DATE", "XXXX-XX-XX", f"'{text}' is not a valid date")
+            return invalid("DATE", f"'{text}' is not a valid date")
         day = parsed[0]
     elif day == date.min:
-        return unresolved("DATE", "XXXX-XX-XX", f"'{text}' is not a valid date")
+        return invalid("DATE", f"'{text}' is not a valid date")
     has_year = bool(c.get("y") or c.rule in ("iso", "numeric"))
     span = dates.day_span(day)
     if c.get("d2"):
@@ -115,7 +116,7 @@ def _calendar_date(c: Candidate, ctx: Context) -> Result | None:
                       base=date(framed, 1, 1))
     chosen_span = pick_year(make, ctx.anchor, tense)
     if chosen_span is None:
-        return unresolved("DATE", "XXXX-XX-XX", "no valid year")
+        return invalid("DATE", "no valid year")
     return anchored(chosen_span, ctx, f"no year in the text: {year_note(tense)}")
 
 
@@ -424,7 +425,7 @@ def _foreign_date(c: Candidate, ctx: Context) -> Result | None:
     """A full date in another language ("1er février 2026"): the day it names."""
     year, month, number = int(c.get("y")), FOREIGN_MONTHS[c.get("fm").lower()], int(c.get("d"))
     if not valid_date(year, month, number):
-        return unresolved("DATE", "XXXX-XX-XX", f"'{ctx.text[c.start:c.end]}' is not a valid date")
+        return invalid("DATE", f"'{ctx.text[c.start:c.end]}' is not a valid date")
     span = dates.day_span(date(year, month, number))
     return Result("DATE", dates.span_value(span), span, "absolute", "the text gives the full date")
 

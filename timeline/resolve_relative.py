@@ -69,7 +69,8 @@ def _time(c: Candidate, ctx: Context) -> Result | None:
                       dates_event=False)
     found = _time_day(c, ctx)
     if found is None:
-        return unresolved("TIME", f"XXXX-XX-XX{clock}", "not a valid day")
+        return replace(unresolved("TIME", f"XXXX-XX-XX{clock}", "not a valid day"),
+                       dates_event=False)
     day, how = found
     named = bool(c.get("day"))
     return Result("TIME", f"{day.isoformat()}{clock}", dates.day_span(day) if named else None,
