@@ -148,6 +148,10 @@ CASES = [
     ("Fighting stopped at the end of the month.", "late Aug 2025"),
     ("Fighting stopped at the end of the year.", "late 2024"),
     ("Fighting will stop at the end of the week.", "about 6–7 Sep 2025"),
+    # a weekday something is moved to is the next one; a day and month keeps the year its
+    # tense gives (the move may have been decided months before the paper)
+    ("The match was brought forward to Saturday.", "6 Sep 2025"),
+    ("The 3 March vote was postponed to 10 March.", "10 Mar 2025"),
     # years away from a date whose year is a guess are no date (the happening is shown
     # undated); "to the day" is no offset
     ("Twenty years to the day after the 11 September attacks, the memorial opened.",

@@ -146,11 +146,16 @@ _MOVED_TO = re.compile(
 ("pushed the match back to Friday" puts the object first: that order is not read.)"""
 
 
+def moved_to(text: str, start: int) -> bool:
+    """Whether the date at ``start`` is one something is moved to ("postponed the vote to
+    Friday"): for a weekday, the next one. (For "10 March" the year stays the tense's: the
+    move may have been decided months before the paper.)"""
+    return _MOVED_TO.search(text, max(0, start - 64), start) is not None
+
+
 def tense_near(text: str, start: int, end: int) -> str | None:
     """'future' or 'past' from the nearest verb cue outside the expression, else None; for
     an end point ("until Friday"), the tense of the verb it ends (see _until_tense)."""
-    if _MOVED_TO.search(text, max(0, start - 64), start):
-        return "future"
     until = _UNTIL.search(text, max(0, start - 24), start)
     if until is not None:
         return _until_tense(text, until.start(), end)

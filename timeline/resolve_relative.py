@@ -11,6 +11,7 @@ from timeline.anchors import (
     Context,
     Result,
     anchored,
+    moved_to,
     no_anchor,
     pick_year,
     tense_near,
@@ -92,7 +93,8 @@ def _weekday_day(weekday: int, rel: str, ctx: Context, start: int, end: int) -> 
     elif weekday == ctx.anchor.weekday():
         direction = "same"  # "said Thursday" in Thursday's paper: that day, whatever the tense
     else:
-        direction = "future" if tense_near(ctx.text, start, end) == "future" else "past"
+        direction = "future" if moved_to(ctx.text, start) or \
+            tense_near(ctx.text, start, end) == "future" else "past"
     day = weekday_date(weekday, ctx.anchor, "past" if direction == "same" else direction)
     name = _DAY_NAMES[weekday]
     how = {"last": f"the last {name} before", "next": f"the next {name} after",
