@@ -152,6 +152,8 @@ CASES = [
     # tense gives (the move may have been decided months before the paper)
     ("The match was brought forward to Saturday.", "6 Sep 2025"),
     ("The 3 March vote was postponed to 10 March.", "10 Mar 2025"),
+    # "Saturday into Sunday": the night between, both days
+    ("Strikes hit Kyiv overnight Saturday into Sunday.", "30–31 Aug 2025"),
     # years away from a date whose year is a guess are no date (the happening is shown
     # undated); "to the day" is no offset
     ("Twenty years to the day after the 11 September attacks, the memorial opened.",
@@ -191,6 +193,9 @@ TITLES = [
     # what was said, with the speaker for "he"
     ("Lavrov told reporters on Tuesday that he had met Wang Yi in Beijing on Sunday.",
      "Lavrov had met Wang Yi in Beijing"),
+    # a date's lead-in goes with it
+    ("The new tariffs take effect starting Monday.", "The new tariffs take effect"),
+    ("The curfew will be lifted effective Monday.", "The curfew will be lifted"),
     # what a reader of the rendered article sees: no link targets, tags, code or quote marks
     ("[Sergei Shoigu](https://example.org/wiki/Sergei_Shoigu) met Wang Yi on Monday, "
      "[TASS reported](https://example.org/tass).", "Sergei Shoigu met Wang Yi on Monday"),

@@ -145,7 +145,8 @@ _MORE_DATES = re.compile(r"\s*(?:,\s*\d|(?:,\s*)?(?:and|or|to|through|&)\s|[-–
 """What follows a date that is one of a list or a stretch ("3, 10 and 17 June", "2015 and
 2019"): the date alone is not the phrase to drop from the title."""
 _DATE_PREPOSITION = re.compile(
-    r"[\s,]*(?:\b(?:on|in|at|by|during|since|from|le|el)\s+(?:the\s+)?)?$", re.IGNORECASE)
+    r"[\s,]*(?:\b(?:(?:starting|beginning|effective|from|as\s+of)\s+(?:on\s+)?|"
+    r"(?:on|in|at|by|during|since|le|el)\s+(?:the\s+)?))?$", re.IGNORECASE)
 """What introduces a date that closes a title ("le" and "el" before a French or Spanish
 full date: "à Pékin le 1er février 2026")."""
 
@@ -312,7 +313,7 @@ _STAMP_LINE = re.compile(r"\W*(?:(?:first|originally|last)\s+)?(?:published|post
                          re.IGNORECASE)
 
 
-_RANGE_GAP = re.compile(r"\s*(?:to|through|thru|until|till|-|–|—)\s*", re.I)
+_RANGE_GAP = re.compile(r"\s*(?:to|into|through|thru|until|till|-|–|—)\s*", re.I)
 _AND_GAP = re.compile(r"\s*(?:,\s*)?(?:and|&)\s*", re.I)
 _BETWEEN = re.compile(r"(?:between|from)\s+$", re.I)
 
