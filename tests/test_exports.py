@@ -283,3 +283,20 @@ def test_a_happening_whose_date_cannot_be_resolved_is_shown_undated(
     assert [e["text"]["headline"] for e in
             json.loads(report.files["timelinejs.json"])["events"]] == ["The harbour reopened"]
     assert report.files["events.ics"].decode().count("BEGIN:VEVENT") == 1
+
+
+def test_quotes_read_as_the_rendered_article_does(make_site: Callable[..., Path]) -> None:
+    """A cited sentence written with Markdown is quoted as a reader of the article sees it,
+    in events.json, on the event page and in the feed, calendar and TimelineJS exports."""
+    site = make_site({"content/a.md": "---\ntitle: Talks\npublished: 2025-09-03\nsource: W\n"
+                                      "---\n[Sergei Shoigu](https://link.example/s) met **Wang "
+                                      "Yi** in `Beijing` on Monday.[^1]\n\n[^1]: A note.\n"})
+    report = build(load_config(site))
+    said = "Sergei Shoigu met Wang Yi in Beijing on Monday."
+    [event] = json.loads(report.files["events.json"])["events"]
+    assert event["sources"][0]["quote"] == said
+    page = report.files[f"events/{event['id']}.html"].decode()
+    assert f"<p>{said}</p></blockquote>" in page
+    for name in ("feed.xml", "timelinejs.json", "events.ics"):
+        text = report.files[name].decode()
+        assert "Shoigu met" in text and "link.example" not in text and "**" not in text

@@ -237,7 +237,8 @@ def _code_digest() -> str:
 
 _EXTRACTION_MODULES = ("model", "dates", "lexicon", "patterns", "regex_starts", "temporal",
                        "anchors", "resolve_calendar", "resolve_relative", "resolve_lengths",
-                       "sentences", "events", "similarity", "documents", "build", "pickles")
+                       "sentences", "events", "plaintext", "similarity", "documents", "build",
+                       "pickles")
 
 
 def settings_fingerprint(config: Config) -> str:

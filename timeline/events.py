@@ -11,6 +11,8 @@ from datetime import timedelta
 
 from timeline.lexicon import FUTURE_CUES, PAST_CUES, REPORTING_VERBS
 from timeline.model import Citation, DateSpan, Document, Event, Mention, Sentence
+from timeline.plaintext import EMPHASIS as _EMPHASIS
+from timeline.plaintext import plain, reader_text
 from timeline.similarity import fold_name
 
 # Page furniture: lines that are part of the page, not of the story.
@@ -171,33 +173,10 @@ def _strip_date(text: str, mention: Mention, offset: int) -> str:
     return text
 
 
-_EMPHASIS = re.compile(r"(\*\*|__|\*)(?=\S)(.+?)(?<=\S)\1")
-"""Markdown emphasis around words of a title: **April 2:**, *sic*."""
 _NEEDS_COMPLEMENT = re.compile(
     r"(?:\b(?:until|till|through|to|by|before|after|between|and|of|than|for|the|a|an)"
     r"|,\s*(?:which|that|who|when)\s+\w+(?:\s+\w+)?)\s*$", re.IGNORECASE)
 """The end of a title that is not whole without the date it was followed by."""
-
-
-_MARKUP = (
-    (re.compile(r"!?\[([^\]\n]*)\]\([^)\n]*\)"), r"\1"),  # [text](url), ![alt](src)
-    (re.compile(r"\[([^\]\n^]+)\]\[[^\]\n]*\]"), r"\1"),  # [text][ref]
-    (re.compile(r"\[\^[^\]\n]*\]:?"), ""),  # footnote marks
-    (re.compile(r"</?[A-Za-z][^<>\n]*>"), ""),  # HTML tags
-    (re.compile(r"`([^`\n]*)`"), r"\1"),  # `code`
-    (re.compile(r"^(?:\s*>)+\s*"), ""),  # > a quoted block
-)
-"""Markdown and HTML in a sentence, and what a reader sees of each."""
-
-
-def plain(text: str) -> str:
-    """A sentence as a reader of the rendered article sees it: without link targets, HTML
-    tags, code marks, footnote marks or quote markers."""
-    if not any(ch in text for ch in "[<`>"):
-        return text
-    for pattern, replacement in _MARKUP:
-        text = pattern.sub(replacement, text)
-    return text
 
 
 def make_title(text: str, mention: Mention | None = None, offset: int = 0) -> str:
@@ -677,7 +656,7 @@ def extract_events(doc: Document, sentences: Sequence[Sentence],
                 title = make_title(clause, mention if mention.span else None, start)
             if not title:
                 continue
-            summary = plain(clause.strip() if context is None else f"{context} {s.text}")
+            summary = reader_text(clause.strip() if context is None else f"{context} {s.text}")
             citation = Citation(document=doc.id, sentence=s.index, line=s.line, quote=s.text,
                                 date_text=mention.text, date_note=mention.note,
                                 context=context, context_sentence=context_index)

@@ -12,6 +12,7 @@ from timeline import __version__
 from timeline.dates import iso_bounds, span_label
 from timeline.model import DateSpan, Document, Event, Timeline
 from timeline.pieces import Composer
+from timeline.plaintext import reader_text
 from timeline.urls import event_path, file_link
 
 SCHEMA_VERSION = 1
@@ -35,8 +36,9 @@ def event_to_json(event: Event, docs: dict[str, Document]) -> dict[str, Any]:
         sources.append({
             "document": c.document, "title": doc.title if doc else c.document,
             "source": doc.source if doc else None, "url": doc.url if doc else None,
-            "quote": c.quote, "sentence": c.sentence, "line": c.line,
-            "date_text": c.date_text, "context": c.context,
+            "quote": reader_text(c.quote), "sentence": c.sentence, "line": c.line,
+            "date_text": c.date_text,
+            "context": reader_text(c.context) if c.context else None,
         })
     return {
         "id": event.id, "title": event.title, "summary": event.summary,

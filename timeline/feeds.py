@@ -23,6 +23,7 @@ from timeline.config import Config
 from timeline.dates import span_label
 from timeline.model import Document, Event, Timeline
 from timeline.pieces import Composer
+from timeline.plaintext import reader_text
 from timeline.urls import KEY_EVENTS_PATH, absolute, event_path, link, source_path
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -58,8 +59,8 @@ def _content(event: Event, docs: dict[str, Document], config: Config) -> str:
         doc = docs.get(c.document)
         name = (doc.source or doc.title) if doc else c.document
         where = _href(config, source_path(c.document)) + f"#s{c.sentence + 1}"
-        parts.append(f'<blockquote>{escape(c.quote)}</blockquote><p>— <a href="{escape(where)}">'
-                     f"{escape(name)}</a></p>")
+        parts.append(f"<blockquote>{escape(reader_text(c.quote))}</blockquote>"
+                     f'<p>— <a href="{escape(where)}">{escape(name)}</a></p>')
     return "".join(parts)
 
 

@@ -17,6 +17,7 @@ from timeline.config import Config
 from timeline.dates import span_label
 from timeline.model import DateSpan, Document, Event, Timeline
 from timeline.pieces import Composer
+from timeline.plaintext import reader_text
 from timeline.urls import absolute, event_path
 
 LINE_OCTETS = 75
@@ -69,7 +70,8 @@ def event_lines(event: Event, span: DateSpan, docs: dict[str, Document], config:
     for c in event.citations:
         doc = docs.get(c.document)
         name = (doc.source or doc.title) if doc else c.document
-        text.append(f"“{c.quote}” — {name}" + (f" {doc.url}" if doc and doc.url else ""))
+        text.append(f"“{reader_text(c.quote)}” — {name}"
+                    + (f" {doc.url}" if doc and doc.url else ""))
     lines.append(f"DESCRIPTION:{escape_text(chr(10).join(text))}")
     if event.planned or span.approximate:
         lines.append("STATUS:TENTATIVE")

@@ -28,7 +28,7 @@ import markdown_it
 from timeline.config import Config
 from timeline.digest import digest, modules_digest, plain
 from timeline.model import Document, Event, Timeline
-from timeline.theme import Theme
+from timeline.theme import FILTERS, Theme
 
 WHOLE_SITE = frozenset({"timeline", "events", "years", "key_events"})
 """Template variables that make a page depend on every event and document."""
@@ -36,7 +36,7 @@ WHOLE_SITE = frozenset({"timeline", "events", "years", "key_events"})
 
 RENDER_MODULES = ("__init__", "config", "dates", "digest", "errors", "export", "feeds", "ical",
                   "model", "offload", "output", "pagekeys", "pagevalues", "parallel", "pickles",
-                  "pieces", "render", "theme", "timelinejs", "urls")
+                  "pieces", "plaintext", "render", "theme", "timelinejs", "urls")
 """The modules rendering imports (a test checks the list): the code the pages depend on."""
 
 
@@ -56,9 +56,13 @@ def theme_digest(theme: Theme) -> str:
     return h.hexdigest()
 
 
+_BARE = jinja2.Environment()
+_BARE.filters.update(FILTERS)
+
+
 @functools.cache
 def _parse(source: str) -> jinja2.nodes.Template:
-    return jinja2.Environment().parse(source)
+    return _BARE.parse(source)
 
 
 def _closure(env: jinja2.Environment, name: str) -> list[jinja2.nodes.Template] | None:

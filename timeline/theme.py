@@ -14,6 +14,11 @@ import jinja2.runtime
 
 from timeline.config import Config
 from timeline.errors import ThemeError, problem
+from timeline.plaintext import reader_text
+
+FILTERS = {"plain": reader_text}
+"""Filters a theme's templates may use besides Jinja's: ``plain``, a quoted sentence as a
+reader of the article sees it, without its Markdown."""
 
 
 def builtin_themes_dir() -> Path:
@@ -49,6 +54,7 @@ class Theme:
                                  undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
                                  trim_blocks=True, lstrip_blocks=True)
         env.context_class = _Context
+        env.filters.update(FILTERS)
         return env
 
     def static_files(self) -> Iterator[tuple[PurePosixPath, Path]]:

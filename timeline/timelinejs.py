@@ -17,6 +17,7 @@ from timeline.dates import iso_bounds, span_label
 from timeline.export import PieceList, compose_json, salience
 from timeline.model import DateSpan, Document, Event, Timeline
 from timeline.pieces import Composer
+from timeline.plaintext import reader_text
 from timeline.urls import absolute, event_path, link, source_path
 
 
@@ -56,7 +57,7 @@ def slide_text(event: Event, docs: dict[str, Document], base: str) -> str:
         doc = docs.get(c.document)
         name = (doc.source or doc.title) if doc else c.document
         source = f'{base}{link(source_path(c.document))}#s{c.sentence + 1}'
-        parts.append(f"<blockquote>{escape(c.quote)}</blockquote>"
+        parts.append(f"<blockquote>{escape(reader_text(c.quote))}</blockquote>"
                      f'<p>— <a href="{escape(source)}">{escape(name)}</a></p>')
     count = salience(event)
     parts.append(f'<p><a href="{escape(base + link(event_path(event)))}">'
