@@ -299,10 +299,10 @@ class Merger:
         a, b = u.event.date, v.event.date
         if not compatible(a, b) or apart(u.feats, v.feats):
             return _APART
-        total = score(u.feats, v.feats, u.mass, v.mass, self._idf)
         # (the bar, as _bar() gives it, written out: this runs for every pair scored)
         bar = VAGUE_DATE_THRESHOLD if vague(a) and vague(b) else \
             SAME_DATE_THRESHOLD if same_span(a, b) else NESTED_DATE_THRESHOLD
+        total = score(u.feats, v.feats, u.mass, v.mass, self._idf, bar)
         return total if total >= bar else 0.0
 
     def _link(self, u: _Cand, v: _Cand) -> float:

@@ -384,11 +384,14 @@ def _own_weight(a: Features, b: Features, idf: Mapping[str, float]) -> float:
 
 
 def score(a: Features, b: Features, mass_a: tuple[float, float], mass_b: tuple[float, float],
-          idf: Mapping[str, float]) -> float:
-    """A 0-1-ish similarity."""
+          idf: Mapping[str, float], bar: float = -1.0) -> float:
+    """A 0-1-ish similarity. With ``bar``, one below it may be any value below it: the
+    penalties, which can only lower it, are not worked out when it is below already."""
     names, words, quote, kind = parts(a, b, mass_a, mass_b, idf)
-    return (0.55 * min(names, 1.0) + 0.3 * min(words, 1.0) + 0.25 * quote + 0.35 * kind
-            - PLACE_CONFLICT * elsewhere(a, b) - STRANGERS * strangers(a, b, idf))
+    total = 0.55 * min(names, 1.0) + 0.3 * min(words, 1.0) + 0.25 * quote + 0.35 * kind
+    if total < bar:
+        return total
+    return total - PLACE_CONFLICT * elsewhere(a, b) - STRANGERS * strangers(a, b, idf)
 
 
 def reason(a: Features, b: Features, mass_a: tuple[float, float], mass_b: tuple[float, float],
