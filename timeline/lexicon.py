@@ -30,7 +30,7 @@ ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "last": 4, "final"
 SEASONS = {"spring": "SP", "summer": "SU", "autumn": "FA", "fall": "FA", "winter": "WI"}
 UNITS = {
     "second": "S", "minute": "M", "hour": "H", "day": "D", "night": "D", "week": "W",
-    "weekend": "WE", "fortnight": "W", "month": "M", "quarter": "Q", "year": "Y",
+    "weekend": "WE", "fortnight": "FN", "month": "M", "quarter": "Q", "year": "Y",
     "decade": "DE", "century": "CE", "millennium": "ML",
 }
 DECADE_WORDS = {

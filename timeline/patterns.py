@@ -101,7 +101,9 @@ RULES: list[tuple[str, re.Pattern[str]]] = [(name, re.compile(_WORD_START + "(?:
              rf"(?:,?\s+(?P<day>{WEEKDAY_FULL}|(?i:today|tomorrow|yesterday|tonight)|"
              rf"(?P<m>{MONTH})\s+(?P<d>{DAY})(?!\d))\b)?"),
     ("weekday", rf"(?:(?P<rel>(?i:last|next|this|coming|past|the\s+(?:following|preceding|"
-                rf"previous)))\s+)?(?P<wd>{WEEKDAY_FULL})(?:\s+(?P<wk>week)\b(?![-’'])"
+                rf"previous)))\s+)?(?P<wd>{WEEKDAY_FULL})"
+                r"(?:,?\s+(?:of\s+)?(?P<wrel>(?i:last|next|this))\s+week\b(?![-’'])|"
+                r"\s+(?P<wk>week)\b(?![-’'])"
                 r"(?!\s+(?:of|long|earlier|later|before|after|ago)\b))?"
                 rf"(?:'s)?(?:\s+(?P<part>{_PARTS}))?\b"),
     ("month", rf"(?:(?P<rel>{_REL})\s+)?(?P<m>{MONTH_FULL})\b(?!\s+\d)"

@@ -35,7 +35,8 @@ def _set(c: Candidate, ctx: Context) -> Result | None:
 
 
 _VAGUE = ("several", "a few", "few", "many", "some")
-_SCALE = {"WE": (1, "W"), "DE": (10, "Y"), "CE": (100, "Y"), "ML": (1000, "Y"), "Q": (3, "M")}
+_SCALE = {"WE": (1, "W"), "FN": (2, "W"), "DE": (10, "Y"), "CE": (100, "Y"), "ML": (1000, "Y"),
+          "Q": (3, "M")}
 
 
 def duration_value(count: float | None, code: str, unit_word: str) -> str:
@@ -104,8 +105,9 @@ def length_before(unit: str, direction: str, count: str = "") -> Result:
         return Result("DURATION", value, None, "absolute", f"a length of time {direction}",
                       dates_event=False)
     unit = unit if unit.endswith("s") else unit + "s"
-    return Result("DURATION", f"PX{unit_code(unit)}", None, "absolute", f"{unit} {direction}",
-                  dates_event=False)
+    code = unit_code(unit)
+    return Result("DURATION", f"PX{'W' if code == 'FN' else code}", None, "absolute",
+                  f"{unit} {direction}", dates_event=False)
 
 
 def _before(c: Candidate, ctx: Context) -> Result | None:
@@ -117,7 +119,7 @@ def _vague_length(c: Candidate, ctx: Context) -> Result | None:
     """"for years", "in recent months": a length of time of unknown size (PXY, PXM)."""
     code = unit_code(c.get("u"))
     value = {"DE": "PXDE", "H": "PTXH", "M": "PTXM" if c.get("u").startswith("min") else
-             "PXM"}.get(code, f"PX{code}")
+             "PXM", "FN": "PXW"}.get(code, f"PX{code}")
     if value == "PXDE":
         value = "PXY"  # TimeML writes decades as years
     return Result("DURATION", value, None, "absolute", "a length of time", dates_event=False)

@@ -126,6 +126,12 @@ def _weekday(c: Candidate, ctx: Context) -> Result | None:
         why = "the document has no date" if ctx.anchor is None else (
             "the document's date is only inferred, not known to the day")
         return unresolved("TIME" if suffix else "DATE", f"XXXX-WXX-{weekday + 1}", why)
+    if c.get("wrel"):  # "on Tuesday last week", "on Thursday next week"
+        shift = {"last": -7, "next": 7}.get(c.get("wrel").lower(), 0)
+        day = ctx.anchor + timedelta(days=weekday - ctx.anchor.weekday() + shift)
+        return Result("DATE", day.isoformat(), dates.day_span(day), "published-date",
+                      f"the {_DAY_NAMES[weekday]} of {c.get('wrel').lower()} week, counted "
+                      f"from {ctx.anchor.isoformat()}", planned=day > ctx.anchor)
     if c.get("wk"):  # "on Sunday week": a week after the coming Sunday
         day = weekday_date(weekday, ctx.anchor, "next") + timedelta(days=7)
         return Result("DATE", day.isoformat(), dates.day_span(day), "published-date",
@@ -297,6 +303,8 @@ def _ago_base(ctx: Context, unit: str, whole: int, direction: str) -> DateSpan |
 def _ago(c: Candidate, ctx: Context) -> Result | None:
     count = number_value(c.get("n"))
     unit = unit_code(c.get("u"))
+    if unit == "FN":  # a fortnight: two weeks
+        unit, count = "W", None if count is None else 2 * count
     if c.get("rel"):  # "two years after the war": a length of time measured from a happening
         return length_before(c.get("u").lower(), c.get("rel").lower(), c.get("n").lower())
     direction = c.get("dir").lower()
