@@ -206,8 +206,16 @@ TITLES = [
      "Talks resumed on 2025-03-01 after a pause"),
     # ... and stays when the words before it need it
     ("The strike was set to last until Friday.", "The strike was set to last until Friday"),
-    ("Dock workers in Porto joined the strike, which ended on Monday.",
-     "Dock workers in Porto joined the strike, which ended on Monday"),
+    ("Dock workers in Porto joined a strike, which ended on Monday.",
+     "Dock workers in Porto joined a strike, which ended on Monday"),
+    # a date only a relative clause gives dates that clause's happening, told of what it
+    # follows: the strike ended on Monday; when the workers joined it, the text does not say
+    ("Dock workers in Porto joined the strike, which ended on Monday.", "The strike ended"),
+    ("The firm was sold to Acme, which was founded in 2019.", "Acme was founded"),
+    ("Lavrov met Wang Yi, who arrived in Moscow on Monday, and praised ties.",
+     "Wang Yi arrived in Moscow"),
+    ("The drills followed the visit of Nancy Pelosi, which ended on Wednesday.",
+     "The visit of Nancy Pelosi ended"),
     # a stretch of time is one date phrase, dropped whole
     ("The port stayed shut from 3 March to 5 March.", "The port stayed shut"),
     # an aside between the subject and its verb goes; a name in it stays

@@ -423,6 +423,36 @@ def _subordinate(s: Sentence, m: Mention) -> bool:
 
 
 _RELATIVE = re.compile(r"\s*(?:which|who|whose|where)\b", re.IGNORECASE)
+_WHO_WHICH = re.compile(r",\s*(?:which|who)\s+(?=[a-z])")
+_NAMED = re.compile(r"(?:\b[A-Z][\w'’.-]*\s+)*\b[A-Z][\w'’.-]*$")
+_NOUN_PHRASE = re.compile(
+    r"\b(?i:the|its|his|her|their)\s+(?:[a-z][\w'’-]*\s+){0,2}[a-z][\w'’-]*"
+    r"(?:\s+of\s+(?:[A-Z][\w'’.-]*\s+)*[A-Z][\w'’.-]*)?$")
+"""What a "which" clause follows: "the visit of Nancy Pelosi", "the envoy"."""
+
+
+def _relative(s: Sentence, dating: list[Mention]) -> list[Clause]:
+    """"The firm was sold to Acme, which was founded in 2019": when only a relative clause
+    of the sentence gives a date, the happening it dates is the relative clause's, told of
+    what it follows ("Acme was founded"), not the sentence's (the sale was not in 2019).
+    Empty when the sentence is not built so, or what the clause follows is not a name or
+    "the ..."."""
+    first = dating[0]
+    text, off = s.text, s.start
+    found = [m for m in _WHO_WHICH.finditer(text, 0, first.start - off)]
+    if not found or "," in text[found[-1].end():first.start - off]:
+        return []
+    joint = found[-1]
+    before = text[:joint.start()].rstrip()
+    who = "who" in joint.group()
+    noun = (_NAMED.search(before) or _NOUN_PHRASE.search(before)) if who else (
+        _NOUN_PHRASE.search(before) or _NAMED.search(before))
+    if noun is None or not noun.group().strip():
+        return []
+    subject = noun.group().strip()
+    closed = text.find(",", first.end - off)  # (an aside ends at its comma)
+    end = off + closed if closed >= 0 else s.end
+    return [(first, off + joint.end(), end, subject[:1].upper() + subject[1:])]
 
 
 def _primary(mentions: Sequence[Mention]) -> Mention:
@@ -605,6 +635,7 @@ def _clauses(s: Sentence, dating: list[Mention]) -> list[Clause]:
             return [(m, s.start, s.end, "") for m in pair]
         main = [m for m in dating if not _subordinate(s, m)]
         return _reported(s, dating, main) or _coordinated(s, dating) or \
+            ([] if main else _relative(s, dating)) or \
             [(_primary(main or dating), s.start, s.end, "")]
     out: list[Clause] = []
     for m in linked:
