@@ -196,6 +196,7 @@ TITLES = [
     # a date's lead-in goes with it
     ("The new tariffs take effect starting Monday.", "The new tariffs take effect"),
     ("The curfew will be lifted effective Monday.", "The curfew will be lifted"),
+    ("A deal could come as early as next week.", "A deal could come"),
     # what a reader of the rendered article sees: no link targets, tags, code or quote marks
     ("[Sergei Shoigu](https://example.org/wiki/Sergei_Shoigu) met Wang Yi on Monday, "
      "[TASS reported](https://example.org/tass).", "Sergei Shoigu met Wang Yi on Monday"),

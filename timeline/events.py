@@ -147,7 +147,8 @@ _MORE_DATES = re.compile(r"\s*(?:,\s*\d|(?:,\s*)?(?:and|or|to|through|&)\s|[-–
 """What follows a date that is one of a list or a stretch ("3, 10 and 17 June", "2015 and
 2019"): the date alone is not the phrase to drop from the title."""
 _DATE_PREPOSITION = re.compile(
-    r"[\s,]*(?:\b(?:(?:starting|beginning|effective|from|as\s+of)\s+(?:on\s+)?|"
+    r"[\s,]*(?:\b(?:(?:starting|beginning|effective|from|as\s+of|as\s+(?:early|soon|late)\s+as|"
+    r"no\s+(?:earlier|later)\s+than)\s+(?:on\s+)?|"
     r"(?:on|in|at|by|during|since|le|el)\s+(?:the\s+)?))?$", re.IGNORECASE)
 """What introduces a date that closes a title ("le" and "el" before a French or Spanish
 full date: "à Pékin le 1er février 2026")."""
