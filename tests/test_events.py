@@ -154,6 +154,10 @@ CASES = [
     ("The 3 March vote was postponed to 10 March.", "10 Mar 2025"),
     # "Saturday into Sunday": the night between, both days
     ("Strikes hit Kyiv overnight Saturday into Sunday.", "30–31 Aug 2025"),
+    # the date of a closing attribution is when it was said, not when it happened
+    ("Shoigu visited Beijing on 1 September and met Wang Yi, the Kremlin said on Tuesday.",
+     "1 Sep 2025"),
+    ("Troops withdrew, the ministry said on Monday.", "1 Sep 2025"),
     # years away from a date whose year is a guess are no date (the happening is shown
     # undated); "to the day" is no offset
     ("Twenty years to the day after the 11 September attacks, the memorial opened.",

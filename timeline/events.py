@@ -277,6 +277,18 @@ def _dating(mentions: Sequence[Mention]) -> list[Mention]:
     return sorted(usable, key=lambda m: m.start)
 
 
+def _unattributed(s: Sentence, dating: list[Mention]) -> list[Mention]:
+    """The dates of a sentence less that of its closing attribution ("..., the Kremlin said
+    on Monday"), which is when it was said, unless no other date is left."""
+    if len(dating) < 2:
+        return dating
+    found = _ATTRIBUTION.search(s.text)
+    if found is None:
+        return dating
+    kept = [m for m in dating if m.start - s.start < found.start()]
+    return kept or dating
+
+
 def _undated(s: Sentence, mentions: Sequence[Mention]) -> list[Mention]:
     """For a sentence no date of which could be resolved, the first calendar expression
     left unresolved ("on Monday" in an article without a date, "that summer" with no
@@ -670,7 +682,7 @@ def extract_events(doc: Document, sentences: Sequence[Sentence],
     for s in sentences:
         if s.index not in by_sentence:
             continue
-        dating = _joined(doc.body, _dating(by_sentence[s.index])) or \
+        dating = _unattributed(s, _joined(doc.body, _dating(by_sentence[s.index]))) or \
             _undated(s, by_sentence[s.index])
         if not dating or is_furniture(s.text):
             continue
