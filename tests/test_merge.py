@@ -251,6 +251,22 @@ def test_a_report_of_what_was_said_merges_with_the_happening_it_reports(
     assert event.date == day_span(date(2025, 8, 31))
 
 
+def test_reports_sharing_only_a_city_and_no_kind_of_happening_stay_apart(
+        make_site: Callable[..., Path]) -> None:
+    """A fire in a Beijing market and a meeting in Beijing, on one day: the city is all they
+    share; the fire must not join the meeting's event, nor bring another meeting with it."""
+    reports = ["On Sunday, Russian Security Council Secretary Sergei Shoigu met Chinese "
+               "Foreign Minister Wang Yi in Beijing.",
+               "Shoigu and Wang Yi held talks in Beijing on February 1, officials said.",
+               "On Sunday, Chinese President Xi Jinping met Brazilian President Lula in Beijing.",
+               "A fire broke out in a Beijing market on Sunday."]
+    site = make_site({f"content/r{i}.md": f"---\npublished: 2026-02-03\nsource: S{i}\n---\n"
+                      f"{text}\n" for i, text in enumerate(reports)})
+    events = build(load_config(site)).timeline.events
+    assert sorted(sorted(c.document for c in e.citations) for e in events) == [
+        ["r0", "r1"], ["r2"], ["r3"]]
+
+
 def test_a_day_goes_only_with_dates_of_at_most_a_month() -> None:
     day = day_span(date(2021, 11, 11))
     assert similarity.compatible(day, day_span(date(2021, 11, 11)))

@@ -43,8 +43,8 @@ just said says told stated according reported added noted year years month month
 day days
 """.split())
 KINDS = {
-    "meeting": ("met with", "meet with", "met ", "meeting", "talks", "received", "summit",
-                "hosted", "held talks", "sat down with",
+    "meeting": ("met with", "meet with", "met ", "meeting", "talks", "negotiat", "received",
+                "summit", "hosted", "held talks", "sat down with",
                 # the same in reports in other languages, whose full dates are read too
                 "rencontr", "entretien", "pourparlers", "traf ", "trafen", "treffen",
                 "gespräch", "se reuni", "reunión", "incontr", "colloqui", "encontro",
@@ -328,6 +328,9 @@ def parts(a: Features, b: Features, mass_a: tuple[float, float], mass_b: tuple[f
     if shared and shared <= a.places & b.places and not (a.names <= a.places
                                                          or b.names <= b.places):
         names *= PLACE_ONLY  # the same place, and each names others: other people there
+    elif shared and shared <= a.places | b.places and a.kinds.isdisjoint(b.kinds) and \
+            not (a.names <= a.places | b.places and b.names <= a.places | b.places):
+        names *= PLACE_ONLY  # only a place in common, and nothing of what happened there
     shared = a.words & b.words
     words = math.fsum([idf[k] for k in shared]) / max(min(mass_a[1], mass_b[1]), 3.0) \
         if shared else 0.0
