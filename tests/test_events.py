@@ -11,6 +11,7 @@ from timeline.build import extract
 from timeline.config import load_config
 from timeline.dates import span_label
 from timeline.documents import read_document
+from timeline.events import proper_names
 from timeline.temporal import Settings
 
 CASES = [
@@ -276,6 +277,15 @@ def test_a_title_drops_its_date_only_when_it_reads_whole_without_it(
     assert doc is not None
     events = extract(doc, Settings.from_config(config.dates)).events
     assert [e.title for e in events] == (title if isinstance(title, list) else [title])
+
+
+def test_a_sentence_may_open_with_a_name_joined_to_another() -> None:
+    known = frozenset({"Moscow"})
+    assert proper_names("Putin and Modi met in Moscow on Monday.", known) == [
+        "Putin", "Modi", "Moscow"]
+    # not a plural or an adjective: "Officials and ...", "Chinese and Russian officials"
+    assert proper_names("Officials and Putin met in Moscow.", known) == ["Putin", "Moscow"]
+    assert "Chinese" not in proper_names("Chinese and Russian officials met in Moscow.", known)
 
 
 def test_a_sentence_may_open_with_a_name_its_headline_writes(tmp_path: Path) -> None:

@@ -78,7 +78,9 @@ def proper_names(text: str, known: frozenset[str] = frozenset()) -> list[str]:
                         text, match.end())) or (
                     len(tokens) == 1 and known and tokens[0] not in known
                     and (_DEMONYM.search(tokens[0])
-                         or _VARIANT + fold_name(tokens[0]) not in known))):
+                         or _VARIANT + fold_name(tokens[0]) not in known)
+                    and not (_AND_NAME.match(text, match.end()) and not tokens[0].endswith("s")
+                             and not _DEMONYM.search(tokens[0])))):
                 tokens = tokens[1:]
             tokens = [t for t in tokens if t.lower() not in _CALENDAR]
             name = " ".join(tokens)
@@ -115,6 +117,9 @@ def known_names(sentences: Sequence[Sentence], title: str = "") -> frozenset[str
 
 _DATELINE_AFTER = re.compile(r"\s*(?:,|\(|[-–—]\s)")
 """After a place in capitals that opens a text: a dateline ("TAIPEI, May 21 —")."""
+_AND_NAME = re.compile(r"\s+(?:and|&)\s+[A-ZÀ-ÞČŠŽА-ЯЁ][\w’'-]*\s+(?!and\b)[a-z]")
+"""After a sentence's first word, another name and a verb: "Putin and Modi met ...", where
+the first is a name too (not "Officials and ...", which is no name either way)."""
 _VARIANT = "~"
 _DEMONYM = re.compile(r"(?:ese|ian|ish|ean|ican|ans)$")
 """Openers that fold like a name but are adjectives of one ("Chinese state media said",
