@@ -494,6 +494,11 @@ def test_one_persons_meetings_with_others_on_one_day_stay_apart(
     modi_met = _report("i", "On Monday, Putin met Modi in Moscow", day,
                        ("Putin", "Modi", "Moscow"))
     assert len(merge_events([xi_met, modi_met])) == 2
+    # nor does a third report, alike to each, bring the two into one event
+    meetings = _report("j", "On Monday, Putin held meetings in Moscow", day, ("Putin", "Moscow"))
+    cited = [sorted(c.document for c in e.citations)
+             for e in merge_events([xi_met, modi_met, meetings])]
+    assert sorted(cited) in ([["h", "j"], ["i"]], [["h"], ["i", "j"]])
     monkeypatch.setattr(similarity, "STRANGERS", 0.0)
     assert len(merge_events([zelensky, selenskyj, netanyahu])) == 1
     assert len(merge_events([xi_met, modi_met])) == 1

@@ -64,12 +64,15 @@ Refused = Callable[[int, int, str], None]
 def agglomerate(events: Sequence[Event], edges: list[tuple[float, int, int]],
                 note: Callable[[int, int, float], str],
                 preferred: Callable[[Event], bool] | None = None,
-                refused: Refused | None = None) -> list[tuple[int, Event]]:
+                refused: Refused | None = None,
+                rivals: Callable[[int, int], bool] | None = None) -> list[tuple[int, Event]]:
     """Merge ``events`` (in merge order) along ``edges`` (score, i, j with i < j), the best
     first, never two reports of one sentence and never dates that cannot all match; return
     each merged event with the index of its first candidate. ``note(i, j, score)`` says why
     i and j merged; ``preferred`` is as in combine(); ``refused`` (timeline compare)
-    hears why a pair did not merge its two groups."""
+    hears why a pair did not merge its two groups; ``rivals(i, j)`` says two reports tell
+    two happenings (one person's meetings with two others, too unlike to merge), which no
+    group may hold both of, however alike a third report is to each."""
     if len(events) == 1:
         return [(0, combine([events[0]], [], preferred))]
     cluster_of = list(range(len(events)))
@@ -114,6 +117,12 @@ def agglomerate(events: Sequence[Event], edges: list[tuple[float, int, int]],
             if refused is not None:
                 refused(i, j, "both are dated only to a season or a year, and not every "
                         "report of one scored high enough with every report of the other")
+            continue
+        if rivals is not None and any(rivals(min(a, b), max(a, b)) for a in joined[first]
+                                      for b in joined[second]):
+            if refused is not None:
+                refused(i, j, "a report merged with one names a counterpart that one merged "
+                        "with the other does not, and the other way round")
             continue
         keep, gone = min(first, second), max(first, second)
         best[keep] = max(total, best.pop(keep, total), best.pop(gone, total))

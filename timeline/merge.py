@@ -32,6 +32,7 @@ from timeline.similarity import (
     mass,
     reason,
     score,
+    strangers,
     vague,
     weight,
     weight_count,
@@ -336,10 +337,13 @@ class Merger:
         edges = [(value, i, rank[v]) for i, u in enumerate(members)
                  for v, value in u.pairs.items() if value > 0 and rank[v] > i]
         foreign = self._foreign
+        idf = self._idf
         return agglomerate([c.event for c in members], edges,
                            lambda i, j, total: self._note(members[i], members[j], total),
                            (lambda e: e.citations[0].document not in foreign) if foreign
-                           else None, refused)
+                           else None, refused,
+                           lambda i, j: members[i].pairs.get(members[j], 0.0) <= 0.0
+                           and strangers(members[i].feats, members[j].feats, idf))
 
     def why_apart(self, a: Event, b: Event) -> list[str] | None:
         """Why the merged events ``a`` and ``b`` (of the last update) are two, in words:
