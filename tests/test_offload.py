@@ -110,10 +110,11 @@ others), ``no python`` one that cannot start, ``killed`` one that is killed at o
 Prints what it raised and how many pages each helper was given."""
 
 
-def _build(site: Path, out: Path, mode: str = "helped") -> list[str]:
-    """What the build printed, less the progress line when it rose to every file."""
-    done = subprocess.run([sys.executable, "-c", BUILD, str(site), str(out), mode],
-                          capture_output=True, text=True, check=True)
+def _build(site: Path, out: Path, mode: str = "helped", cwd: Path | None = None) -> list[str]:
+    """What the build printed, less the progress line when it rose to every file; run in
+    ``cwd`` (not first on the build's path)."""
+    done = subprocess.run([sys.executable, "-P", "-c", BUILD, str(site), str(out), mode],
+                          capture_output=True, text=True, check=True, cwd=cwd)
     files = len(_files(out)) - 1  # the manifest is not counted
     return [line for line in done.stdout.splitlines()
             if line != f"progress rising to {files} of {files}"]
@@ -131,6 +132,19 @@ def test_helper_writes_the_same_site(site: Path) -> None:
     assert _files(site / "shared") == _files(site / "alone")
     assert _build(site, site / "fallback", "no python") == [f"helpers {events}"]
     assert _files(site / "fallback") == _files(site / "alone")
+
+
+def test_the_helper_imports_this_timeline_not_one_in_the_current_folder(site: Path) -> None:
+    """A build run from a folder holding another `timeline` package (a checkout of another
+    version) has a helper running this one's code, as the build does."""
+    decoy = site.parent / "elsewhere"
+    (decoy / "timeline").mkdir(parents=True)
+    (decoy / "timeline" / "__init__.py").write_text("raise SystemExit(3)\n", encoding="utf-8")
+    said = _build(site, site / "helped", cwd=decoy)
+    events = len([p for p in _files(site / "helped") if p.startswith("events/")])
+    assert said == [f"helpers {events}"] and events > 40
+    assert _build(site, site / "alone", "alone") == ["helpers"]
+    assert _files(site / "helped") == _files(site / "alone")
 
 
 def test_helper_rewrites_only_changed_event_pages(site: Path) -> None:

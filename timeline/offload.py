@@ -93,14 +93,17 @@ class EventPageHelper:
         self._out_dir, self._staging = os.fspath(out_dir), staging
         # A new interpreter running this module, not multiprocessing's "spawn": that one
         # imports the caller's main script again, which a script calling build() without
-        # an ``if __name__ == "__main__"`` guard does not survive.
+        # an ``if __name__ == "__main__"`` guard does not survive. -P: not with the
+        # current folder first on its path, where a folder holding another `timeline`
+        # package (a checkout of another version, say) would be imported instead.
         jobs_in, jobs_out = os.pipe()
         results_in, results_out = os.pipe()
         with contextlib.suppress(OSError, AttributeError):  # smaller: only more writes
             fcntl.fcntl(jobs_out, fcntl.F_SETPIPE_SZ, _PIPE_BYTES)  # Linux
         try:
             self._process = subprocess.Popen(
-                [sys.executable, "-m", "timeline.offload", str(jobs_in), str(results_out)],
+                [sys.executable, "-P", "-m", "timeline.offload", str(jobs_in),
+                 str(results_out)],
                 pass_fds=(jobs_in, results_out), stdin=subprocess.DEVNULL, env=_environment())
         except BaseException:
             os.close(jobs_out)
