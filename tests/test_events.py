@@ -12,6 +12,7 @@ from timeline.config import load_config
 from timeline.dates import span_label
 from timeline.documents import read_document
 from timeline.events import proper_names
+from timeline.model import Event
 from timeline.temporal import Settings
 
 CASES = [
@@ -288,16 +289,20 @@ def test_a_sentence_may_open_with_a_name_joined_to_another() -> None:
     assert "Chinese" not in proper_names("Chinese and Russian officials met in Moscow.", known)
 
 
-def test_a_sentence_may_open_with_a_name_its_headline_writes(tmp_path: Path) -> None:
-    path = tmp_path / "visit.md"
-    path.write_text("---\ntitle: Putin welcomes Xi in Moscow\npublished: 2025-09-03\n---\n"
-                    "Xi arrived in Moscow on Monday. Dock workers walked out on Tuesday.\n"
-                    "\nMOSCOW, Sept 3 — Officials said the leaders signed a pact on Tuesday.\n",
-                    encoding="utf-8")
-    config = load_config(tmp_path)
-    doc, _ = read_document(path, tmp_path, config)
+def _file_events(folder: Path, text: str) -> tuple[Event, ...]:
+    """The event candidates of an article file holding ``text`` (front matter and all)."""
+    path = folder / "article.md"
+    path.write_text(text, encoding="utf-8")
+    doc, _ = read_document(path, folder, load_config(folder))
     assert doc is not None
-    events = extract(doc, Settings()).events
+    return extract(doc, Settings()).events
+
+
+def test_a_sentence_may_open_with_a_name_its_headline_writes(tmp_path: Path) -> None:
+    events = _file_events(tmp_path, "---\ntitle: Putin welcomes Xi in Moscow\npublished: "
+                          "2025-09-03\n---\nXi arrived in Moscow on Monday. Dock workers walked "
+                          "out on Tuesday.\n\nMOSCOW, Sept 3 — Officials said the leaders "
+                          "signed a pact on Tuesday.\n")
     assert events[0].actors == ("Xi", "Moscow")
     assert events[1].actors == ()  # "Dock" is no name, and the headline's first word no proof
     assert len(events) == 3 and "MOSCOW" not in events[2].actors  # a dateline's place
@@ -305,16 +310,11 @@ def test_a_sentence_may_open_with_a_name_its_headline_writes(tmp_path: Path) -> 
 
 def test_a_sentence_may_open_with_another_spelling_of_a_name_the_document_uses(
         tmp_path: Path) -> None:
-    path = tmp_path / "call.md"
-    path.write_text("---\npublished: 2019-03-28\n---\nPoutine called Sergei Shoigu to discuss "
-                    "energy supplies on 27 March 2019. Vladimir Putin and Shoigu last met in "
-                    "Lima. Dock workers walked out on 27 March 2019. Chinese state media "
-                    "reported the call on 28 March 2019, as China often does.\n",
-                    encoding="utf-8")
-    config = load_config(tmp_path)
-    doc, _ = read_document(path, tmp_path, config)
-    assert doc is not None
-    events = extract(doc, Settings()).events
+    events = _file_events(tmp_path, "---\npublished: 2019-03-28\n---\nPoutine called Sergei "
+                          "Shoigu to discuss energy supplies on 27 March 2019. Vladimir Putin "
+                          "and Shoigu last met in Lima. Dock workers walked out on 27 March "
+                          "2019. Chinese state media reported the call on 28 March 2019, as "
+                          "China often does.\n")
     assert events[0].actors == ("Poutine", "Sergei Shoigu")  # Putin, spelled so elsewhere
     assert all("Dock" not in a for e in events for a in e.actors)  # an ordinary opener
     assert all("Chinese" not in e.actors for e in events)  # China's adjective, not a name
