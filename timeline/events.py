@@ -326,9 +326,7 @@ def _joined(body: str, dating: list[Mention]) -> list[Mention]:
         prev = out[-1] if out else None
         if prev is not None and _spans_one_stretch(body, prev, m):
             assert prev.span is not None and m.span is not None
-            span = DateSpan(prev.span.start, m.span.end,
-                            min(prev.span.precision, m.span.precision),
-                            prev.span.approximate or m.span.approximate)
+            span = _spanning(prev.span, m.span, prev.span.approximate or m.span.approximate)
             note = prev.note if m.note in ("", prev.note) else (
                 f"{prev.note}; {m.note}" if prev.note else m.note)
             out[-1] = replace(prev, text=body[prev.start:m.end], end=m.end, span=span,
@@ -336,8 +334,8 @@ def _joined(body: str, dating: list[Mention]) -> list[Mention]:
             continue
         if prev is not None and _either(body, prev, m):
             assert prev.span is not None and m.span is not None
-            span = DateSpan(min(prev.span.start, m.span.start), max(prev.span.end, m.span.end),
-                            min(prev.span.precision, m.span.precision), True)
+            span = _spanning(min(prev.span, m.span, key=lambda d: d.start),
+                             max(prev.span, m.span, key=lambda d: d.end), True)
             out[-1] = replace(prev, text=body[prev.start:m.end], end=m.end, span=span,
                               note=f"{prev.note}; or {m.text}: either", planned=prev.planned
                               and m.planned)
@@ -351,6 +349,12 @@ def _joined(body: str, dating: list[Mention]) -> list[Mention]:
             continue
         out.append(m)
     return out
+
+
+def _spanning(first: DateSpan, last: DateSpan, approximate: bool) -> DateSpan:
+    """From the first day of ``first`` to the last of ``last``, no more precise than the
+    coarser of the two."""
+    return DateSpan(first.start, last.end, min(first.precision, last.precision), approximate)
 
 
 _APPOSITION = re.compile(r"\s*,\s*(?:(?:on|in)\s+)?")
@@ -573,9 +577,8 @@ def _coordinated(s: Sentence, dating: list[Mention]) -> list[Clause]:
     if _BOUNDS.match(text, joint.end()) and first.span.start < second.span.start and \
             _STARTED.search(text, 0, first.start - off):
         # "began on Monday and ended on Wednesday": one happening, from the one to the other
-        span = DateSpan(first.span.start, second.span.end,
-                        min(first.span.precision, second.span.precision),
-                        first.span.approximate or second.span.approximate)
+        span = _spanning(first.span, second.span,
+                         first.span.approximate or second.span.approximate)
         return [(replace(first, span=span, note=f"{first.note}; to {second.text}"),
                  s.start, s.end, "")]
     if not subject or _TIMING.match(text, joint.end()):
