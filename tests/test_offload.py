@@ -49,7 +49,21 @@ from timeline.errors import TimelineError
 site, out, mode = sys.argv[1:]
 on_disk = mode.startswith("disk ")  # with the site's cache, and so the last build's record
 mode = mode.removeprefix("disk ")
+early = mode.startswith("early ")  # a spare helper, started before extraction
+mode = mode.removeprefix("early ")
 offload.MIN_PAGES = 10**9 if mode == "alone" else 1
+offload.EARLY = 1 if early else 10**9
+extracted = []
+spawned = []
+spawn = offload.Process.spawn
+
+def counted_spawn():
+    spawned.append(spawn())
+    if early:
+        print("spawned", "before extracting" if not extracted else "later")
+    return spawned[-1]
+
+offload.Process.spawn = staticmethod(counted_spawn)
 jobs = 1 if mode == "one job" else 2
 started = []
 real = offload.EventPageHelper.start
@@ -96,18 +110,22 @@ seen = []
 try:
     build(config, cache=make_cache(config, use_disk=on_disk), jobs=jobs,
           progress=lambda stage, done, total: seen.append((done, total)) if stage == "writing"
-          else None)
+          else extracted.append(done) if stage == "extracting" else None)
     rising = all(a[0] <= b[0] for a, b in zip(seen, seen[1:]))
     print("progress", "rising to", seen[-1][0], "of", seen[-1][1] if rising else seen)
 except TimelineError as exc:
     print(type(exc).__name__, exc)
+if any(p.popen.returncode is None for p in spawned):
+    print("a helper still runs")
 print("helpers", *started)
 """
 """A build in a new process, which keeps what it patches to itself: ``alone`` renders
 every page itself, other modes use a helper from the first page on (but not ``one job``,
 as ``--jobs 1``): ``shared`` one that is sent only 8 of them (this process stages the
 others), ``no python`` one that cannot start, ``killed`` one that is killed at once.
-Prints what it raised and how many pages each helper was given."""
+Prefixed ``early``, a helper process is started before extraction (offload.Spare).
+Prints (``early``) when each helper process started, what the build raised, whether a helper still
+runs, and how many pages each helper was given."""
 
 
 def _build(site: Path, out: Path, mode: str = "helped", cwd: Path | None = None) -> list[str]:
@@ -132,6 +150,26 @@ def test_helper_writes_the_same_site(site: Path) -> None:
     assert _files(site / "shared") == _files(site / "alone")
     assert _build(site, site / "fallback", "no python") == [f"helpers {events}"]
     assert _files(site / "fallback") == _files(site / "alone")
+
+
+def test_a_helper_started_before_extraction_writes_the_same_site(site: Path) -> None:
+    """A build with many articles to extract starts its helper first (offload.Spare): the
+    same site; unused (too few pages, or one job), it is stopped; so it is when the build
+    fails before writing, which then writes nothing."""
+    said = _build(site, site / "early", "early helped")
+    events = len([p for p in _files(site / "early") if p.startswith("events/")])
+    assert said == ["spawned before extracting", f"helpers {events}"] and events > 40
+    assert _build(site, site / "helped") == [f"helpers {events}"]
+    assert _files(site / "early") == _files(site / "helped")
+    assert _build(site, site / "early alone", "early alone") == [
+        "spawned before extracting", "helpers"]
+    assert _files(site / "early alone") == _files(site / "helped")
+    assert _build(site, site / "one", "early one job") == ["helpers"]  # no spare: one process
+    (site / "content" / "broken.md").write_text("---\ntitle: [unclosed\n---\n\nText.\n",
+                                                encoding="utf-8")
+    said = _build(site, site / "failed", "early helped")
+    assert said[0] == "spawned before extracting" and said[1].startswith("BuildFailed")
+    assert said[2:] == ["helpers"] and not (site / "failed").exists()
 
 
 def test_the_helper_imports_this_timeline_not_one_in_the_current_folder(site: Path) -> None:

@@ -23,8 +23,9 @@ from timeline.events import extract_events
 from timeline.ids import IdState, assign_ids
 from timeline.merge import Merger
 from timeline.model import Document, Extraction, Progress, Timeline
+from timeline.offload import Spare
 from timeline.output import WriteReport
-from timeline.parallel import extract_many
+from timeline.parallel import default_jobs, extract_many
 from timeline.publish import render_and_write
 from timeline.sentences import split_sentences
 from timeline.temporal import EXTRACTOR_VERSION, Settings, find_document_mentions
@@ -249,14 +250,18 @@ def settings_fingerprint(config: Config) -> str:
 
 def extract_all(docs: list[Document], config: Config, cache: ExtractionCache,
                 jobs: int | None = None, progress: Progress | None = None,
-                arrived: Callable[[Document, Extraction], object] | None = None
+                arrived: Callable[[Document, Extraction], object] | None = None,
+                extracting: Callable[[int], object] | None = None
                 ) -> dict[str, Extraction]:
     """Stages 2-4 for every document: from the cache, else computed on every core.
-    ``arrived`` hears of each computed extraction as it comes in, while the workers go on."""
+    ``arrived`` hears of each computed extraction as it comes in, while the workers go on;
+    ``extracting`` hears how many are to be computed, before any is."""
     run = functools.partial(extract_and_store, settings=Settings.from_config(config.dates),
                             directory=cache.directory, fingerprint=cache.fingerprint)
     found = {doc.id: hit for doc in docs if (hit := cache.lookup(doc)) is not None}
     missing = [doc for doc in docs if doc.id not in found]
+    if extracting is not None:
+        extracting(len(missing))
 
     def receive(doc: Document, data: bytes) -> Extraction:
         extraction: Extraction = pickles.loads(data)
@@ -299,16 +304,18 @@ class Session:
 def build_timeline(config: Config, cache: ExtractionCache,
                    read: tuple[list[Document], list[Problem]] | None = None,
                    jobs: int | None = None, progress: Progress | None = None,
-                   session: Session | None = None) -> Timeline:
+                   session: Session | None = None,
+                   extracting: Callable[[int], object] | None = None) -> Timeline:
     """Read every document, extract (through the cache) and merge.
 
     With ``session`` (the dev server's), only what changed since its last build is merged
-    again; the result is the same."""
+    again; the result is the same. ``extracting`` hears how many documents are to be
+    extracted (not found in the cache), before any is."""
     docs, problems = read or read_documents(config)
     problems = list(problems)
     merger = session.merger if session is not None else Merger()
     extractions = extract_all(docs, config, cache, jobs, progress,
-                              lambda doc, x: merger.stage(doc.id, x.events))
+                              lambda doc, x: merger.stage(doc.id, x.events), extracting)
     if progress is not None:
         progress("merging", 0, 1)
     merged = merger.update({doc_id: x.events for doc_id, x in extractions.items()},
@@ -402,15 +409,19 @@ def _build(config: Config, cache: ExtractionCache | None, strict: bool, write: b
         stamp.forget(cache.directory)
     read = read_documents(config, raw=raw)
     raw.clear()  # the documents hold their text now
-    timeline = build_timeline(config, cache, read, jobs, progress)
-    if cache.misses and write:  # entries of edited or removed articles are garbage now
-        cache.prune({cache.key(doc) for doc in read[0]})
-    errors = [p for p in timeline.problems if p.severity == "error" or strict]
-    if errors:
-        raise BuildFailed(timeline.problems)
-    files, written, stats = render_and_write(timeline, config, theme,
-                                             cache.directory if write else None, write,
-                                             progress, jobs)
+    spare = Spare(write and (default_jobs() if jobs is None else jobs) > 1)
+    try:
+        timeline = build_timeline(config, cache, read, jobs, progress, extracting=spare.want)
+        if cache.misses and write:  # entries of edited or removed articles are garbage now
+            cache.prune({cache.key(doc) for doc in read[0]})
+        errors = [p for p in timeline.problems if p.severity == "error" or strict]
+        if errors:
+            raise BuildFailed(timeline.problems)
+        files, written, stats = render_and_write(timeline, config, theme,
+                                                 cache.directory if write else None, write,
+                                                 progress, jobs, spare)
+    finally:
+        spare.close()
     if digest is not None and cache.directory is not None:
         merged = sum(1 for e in timeline.events if len({c.document for c in e.citations}) > 1)
         stamp.store(cache.directory, config.output_dir,

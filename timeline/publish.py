@@ -11,7 +11,7 @@ import jinja2
 from timeline import stamp
 from timeline.config import Config
 from timeline.model import Progress, Timeline
-from timeline.offload import helper_for
+from timeline.offload import Spare, helper_for
 from timeline.output import FileStat, WriteReport, write_site
 from timeline.parallel import default_jobs
 from timeline.pieces import Record, Reuse
@@ -24,12 +24,12 @@ TEMPLATES = "templates"
 
 def render_and_write(timeline: Timeline, config: Config, theme: Theme, cache_dir: Path | None,
                      write: bool = True, progress: Progress | None = None,
-                     jobs: int | None = None
+                     jobs: int | None = None, spare: Spare | None = None
                      ) -> tuple[Mapping[str, bytes], WriteReport | None, dict[str, FileStat]]:
     """Stages 6 and 7: render the site and write it (with ``write``), taking from the last
     build recorded in ``cache_dir`` every page and piece whose inputs did not change; with
     ``jobs`` (default: every core) above 1, many event pages are made by a second process
-    (timeline.offload).
+    (timeline.offload): the one ``spare`` started, if it did.
 
     Returns the files (rendered when read), what writing did, and every file's stat."""
     # The timeline lives until the end of the build: keep the collector from walking its
@@ -37,13 +37,15 @@ def render_and_write(timeline: Timeline, config: Config, theme: Theme, cache_dir
     # costs about 0.2 s per 1,000 articles).
     gc.freeze()
     try:
-        return _render_and_write(timeline, config, theme, cache_dir, write, progress, jobs)
+        return _render_and_write(timeline, config, theme, cache_dir, write, progress, jobs,
+                                 spare)
     finally:
         gc.unfreeze()
 
 
 def _render_and_write(timeline: Timeline, config: Config, theme: Theme, cache_dir: Path | None,
-                      write: bool, progress: Progress | None, jobs: int | None
+                      write: bool, progress: Progress | None, jobs: int | None,
+                      spare: Spare | None
                       ) -> tuple[Mapping[str, bytes], WriteReport | None, dict[str, FileStat]]:
     record = stamp.load_pages(cache_dir, config.output_dir) if cache_dir else Record()
     reuse = Reuse(config.output_dir, record)
@@ -65,7 +67,7 @@ def _render_and_write(timeline: Timeline, config: Config, theme: Theme, cache_di
         return files, None, {}
     pages = event_pages(plan.render)
     helper = helper_for(pages, [p for p in pages.index if p not in kept] if pages else [],
-                        config) if (default_jobs() if jobs is None else jobs) > 1 else None
+                        config, spare) if (default_jobs() if jobs is None else jobs) > 1 else None
     written = write_site(files, config.output_dir, kept, progress, helper)
     stats = {**kept, **written.stats}
     if cache_dir is not None:
