@@ -9,8 +9,9 @@ Every timing is a fresh ``timeline build`` process (start-up included) except "e
 serve": what `timeline serve` takes from one article written to the reload signal (and to
 the reloaded page), measured as bench/serve.py does. Peak memory is the largest summed PSS
 of the build process and its workers (forked workers share most pages with their parent,
-which RSS would count twice), sampled every 20 ms from /proc. Each timed command starts
-once the disk is idle (see quiet_disk).
+which RSS would count twice), sampled every 20 ms from /proc; a sample taken while one
+of those processes starts or ends is left out (see tree_memory). Each timed command
+starts once the disk is idle (see quiet_disk).
 
 Nothing is deleted while the benchmark runs: the previous output, cache and reference
 folders are moved aside (into WORK/.trash) and deleted at the end. On an ext4 file system
@@ -77,10 +78,19 @@ def _pss(pid: int) -> int | None:
     return None
 
 
-def tree_memory(pid: int) -> int:
-    """Summed PSS (RSS where PSS is unavailable) of a process and its descendants, in bytes."""
+PF_EXITING = 0x4
+"""A process's flag (in /proc/PID/stat) while it ends."""
+PF_FORKNOEXEC = 0x40
+"""A process's flag while it runs its parent's program (forked, no exec yet)."""
+
+Tree = dict[int, tuple[str, int, int]]
+"""pid -> state, flags and parent pid (from /proc/PID/stat)."""
+
+
+def _tree(pid: int) -> Tree:
+    """A process and its descendants."""
     children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
+    found: Tree = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
@@ -90,14 +100,52 @@ def tree_memory(pid: int) -> int:
         except OSError:
             continue
         children.setdefault(int(fields[1]), []).append(int(entry))
-        rss[int(entry)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
-    total, todo = 0, [pid]
+        found[int(entry)] = (fields[0], int(fields[6]), int(fields[1]))
+    tree, todo = {}, [pid]
     while todo:
         current = todo.pop()
-        pss = _pss(current)
-        total += pss if pss is not None else rss.get(current, 0)
+        if current in found:
+            tree[current] = found[current]
         todo.extend(children.get(current, []))
-    return total
+    return tree
+
+
+def _steady(tree: Tree) -> bool:
+    """No process is ending, nor started by vfork and not running its own program yet (a
+    forked process whose parent waits uninterruptibly, as vfork's caller does, or for the
+    disk: such samples are left out too)."""
+    return all(state not in "ZXx" and not flags & PF_EXITING
+               and not (flags & PF_FORKNOEXEC and ppid in tree and tree[ppid][0] == "D")
+               for state, flags, ppid in tree.values())
+
+
+def tree_memory(pid: int) -> int | None:
+    """Summed PSS (RSS where PSS is unavailable) of a process and its descendants, in bytes;
+    None when a process of the tree starts or ends meanwhile.
+
+    Such a sample would count some memory twice. A forked worker shares pages with its
+    parent, and each one's PSS counts half of them: read before a worker ends and its
+    parent's after, the shared pages count one and a half times (at 4,000 articles, one
+    sample of 411 MB while the extraction workers ended, between samples of 331 and 260
+    MB, the processes' own counts a moment later summing to 275). A child started by
+    vfork, until it runs its program, shares all of its parent's memory, which each
+    one's PSS then counts in full (one sample of 534 MB = 267 + 267), when the build
+    started its helper process after the merge."""
+    before = _tree(pid)
+    if not _steady(before):
+        return None
+    total = 0
+    for current in before:
+        pss = _pss(current)
+        if pss is None:
+            try:
+                with open(f"/proc/{current}/statm", encoding="ascii") as handle:
+                    pss = int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+            except OSError:
+                return None
+        total += pss
+    after = _tree(pid)
+    return total if after.keys() == before.keys() and _steady(after) else None
 
 
 def quiet_disk(limit: float = 60.0) -> None:
@@ -131,7 +179,7 @@ def run(cmd: list[str], cwd: Path | None = None) -> tuple[float, int, float]:
         nonlocal peak
         while not done.is_set():
             if os.path.isdir("/proc"):
-                peak = max(peak, tree_memory(proc.pid))
+                peak = max(peak, tree_memory(proc.pid) or 0)
             done.wait(0.02)
 
     sampler = threading.Thread(target=sample, daemon=True)
