@@ -49,8 +49,11 @@ from timeline.errors import TimelineError
 site, out, mode = sys.argv[1:]
 on_disk = mode.startswith("disk ")  # with the site's cache, and so the last build's record
 mode = mode.removeprefix("disk ")
-early = mode.startswith("early ")  # a spare helper, started before extraction
+early = mode.startswith("early ")  # a spare helper, started before extraction workers
 mode = mode.removeprefix("early ")
+if early:
+    from timeline import parallel
+    parallel.MIN_PARALLEL = 1
 offload.MIN_PAGES = 10**9 if mode == "alone" else 1
 offload.EARLY = 1 if early else 10**9
 extracted = []
