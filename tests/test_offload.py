@@ -101,6 +101,16 @@ if mode == "shared":  # the helper is sent two chunks of 4, and this process doe
     offload.EventPageHelper.take_back = taken
 if mode == "no python":  # the helper cannot start: this process renders every page
     sys.executable = os.path.join(os.path.dirname(out), "no-such-python")
+if mode == "spare killed":  # the early helper ended before it was needed: another starts
+    take = offload.Spare.take
+
+    def killed_first(self):
+        if self._process is not None:
+            self._process.popen.kill()
+            self._process.popen.wait()
+        return take(self)
+
+    offload.Spare.take = killed_first
 if mode == "killed":
     def start(self, out_dir, staging):
         started.append(len(self.paths))
@@ -126,7 +136,8 @@ print("helpers", *started)
 every page itself, other modes use a helper from the first page on (but not ``one job``,
 as ``--jobs 1``): ``shared`` one that is sent only 8 of them (this process stages the
 others), ``no python`` one that cannot start, ``killed`` one that is killed at once.
-Prefixed ``early``, a helper process is started before extraction (offload.Spare).
+Prefixed ``early``, a helper process is started before extraction (offload.Spare);
+``early spare killed`` kills that one before it is given its work.
 Prints (``early``) when each helper process started, what the build raised, whether a helper still
 runs, and how many pages each helper was given."""
 
@@ -158,7 +169,8 @@ def test_helper_writes_the_same_site(site: Path) -> None:
 def test_a_helper_started_before_extraction_writes_the_same_site(site: Path) -> None:
     """A build with many articles to extract starts its helper first (offload.Spare): the
     same site; unused (too few pages, or one job), it is stopped; so it is when the build
-    fails before writing, which then writes nothing."""
+    fails before writing, which then writes nothing. Ended before it was needed, another
+    one starts."""
     said = _build(site, site / "early", "early helped")
     events = len([p for p in _files(site / "early") if p.startswith("events/")])
     assert said == ["spawned before extracting", f"helpers {events}"] and events > 40
@@ -168,6 +180,9 @@ def test_a_helper_started_before_extraction_writes_the_same_site(site: Path) -> 
         "spawned before extracting", "helpers"]
     assert _files(site / "early alone") == _files(site / "helped")
     assert _build(site, site / "one", "early one job") == ["helpers"]  # no spare: one process
+    assert _build(site, site / "again", "early spare killed") == [
+        "spawned before extracting", "spawned later", f"helpers {events}"]
+    assert _files(site / "again") == _files(site / "helped")
     (site / "content" / "broken.md").write_text("---\ntitle: [unclosed\n---\n\nText.\n",
                                                 encoding="utf-8")
     said = _build(site, site / "failed", "early helped")

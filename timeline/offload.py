@@ -152,8 +152,11 @@ class Spare:
                 self._process = Process.spawn()
 
     def take(self) -> Process | None:
-        """The helper started, if any, which the caller now owns."""
+        """The helper started, if any and still running, which the caller now owns."""
         process, self._process = self._process, None
+        if process is not None and process.popen.poll() is not None:
+            process.close()  # it ended while waiting (killed, say): the caller starts one
+            return None
         return process
 
     def close(self) -> None:
