@@ -159,12 +159,15 @@ def encode(value: Any, pad: str = "") -> str:
         if not value:
             return "{}"
         inner = pad + " "
-        if not all(type(k) is str for k in value):
+        # Strings, the commonest values, are encoded inline rather than by a call. A key
+        # that is not a string (json.dumps writes 1 as "1") fails _string: then the
+        # standard library writes the whole dict (cheaper than looking at every key first).
+        try:
+            return "{\n" + inner + (",\n" + inner).join(
+                [_string(k) + (": " + _string(v) if type(v) is str else ": " + encode(v, inner))
+                 for k, v in value.items()]) + "\n" + pad + "}"
+        except TypeError:
             return _stdlib(value, pad)
-        # Strings, the commonest values, are encoded inline rather than by a call.
-        return "{\n" + inner + (",\n" + inner).join(
-            [_string(k) + (": " + _string(v) if type(v) is str else ": " + encode(v, inner))
-             for k, v in value.items()]) + "\n" + pad + "}"
     if kind is list or kind is tuple:
         if not value:
             return "[]"
