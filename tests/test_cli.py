@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -60,6 +61,25 @@ def test_build_ok(make_site: Callable[..., Path], capsys: pytest.CaptureFixture[
     assert event["date"]["start"] == "2025-03-13"
     assert event["sources"][0]["document"] == "a"
     assert "1 documents, 1 events" in capsys.readouterr().out
+
+
+def test_timings_name_each_stage_and_add_up_to_the_build(
+        make_site: Callable[..., Path], capsys: pytest.CaptureFixture[str]) -> None:
+    site = make_site({"content/a.md": ARTICLE})
+    for flags, stages in ((["--quiet"], ["read", "extract", "merge", "write"]),
+                          ([], ["read"])):  # the second build: nothing changed
+        assert main(["build", str(site), "--timings", *flags]) == 0
+        out, err = capsys.readouterr()
+        [line] = [line for line in err.splitlines() if line.startswith("timings: ")]
+        said = re.fullmatch(r"timings: (.*) \((\d+\.\d\d) s in all\)", line)
+        assert said is not None, line
+        parts = [re.fullmatch(r"(\w+) (\d+\.\d\d) s", p) for p in said[1].split(", ")]
+        assert all(parts) and [p[1] for p in parts if p] == stages, line
+        total = sum(float(p[2]) for p in parts if p)
+        assert abs(total - float(said[2])) <= 0.005 * len(parts) + 1e-9, line
+        assert ("nothing changed" in out) == (stages == ["read"])
+    assert main(["build", str(site)]) == 0
+    assert "timings" not in capsys.readouterr().err
 
 
 def test_errors_are_compiler_style_and_all_reported(

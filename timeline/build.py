@@ -48,6 +48,11 @@ class BuildReport:
     warnings: tuple[Problem, ...] = field(default_factory=tuple)
     unchanged: stamp.Stamp | None = None
     """Set when nothing changed since the last build, which therefore wrote nothing."""
+    stages: tuple[tuple[str, float], ...] = ()
+    """Seconds spent in each stage, in order: ``read`` (the check whether anything changed
+    included), ``extract`` (the cache's lookups included), ``merge`` (the merge, the ids and
+    the problems), ``write`` (rendering and writing, and storing what the next build
+    compares against). A build that found nothing changed has ``read`` only."""
 
 
 def extract(doc: Document, settings: Settings) -> Extraction:
@@ -404,19 +409,29 @@ def _build(config: Config, cache: ExtractionCache | None, strict: bool, write: b
         done = stamp.unchanged(cache.directory, config.output_dir, digest)
         if done is not None:
             empty = Timeline(documents=(), events=(), extractions={}, problems=done.warnings)
-            return BuildReport(empty, {}, None, time.perf_counter() - started,
-                               warnings=done.warnings, unchanged=done)
+            seconds = time.perf_counter() - started
+            return BuildReport(empty, {}, None, seconds, warnings=done.warnings,
+                               unchanged=done, stages=(("read", seconds),))
         stamp.forget(cache.directory)
     read = read_documents(config, raw=raw)
     raw.clear()  # the documents hold their text now
+    marks = [("read", started), ("extract", time.perf_counter())]
+
+    def noted(stage: str, done: int, total: int) -> None:
+        if stage == "merging" and marks[-1][0] == "extract":
+            marks.append(("merge", time.perf_counter()))
+        if progress is not None:
+            progress(stage, done, total)
+
     spare = Spare(write and (default_jobs() if jobs is None else jobs) > 1)
     try:
-        timeline = build_timeline(config, cache, read, jobs, progress, extracting=spare.want)
+        timeline = build_timeline(config, cache, read, jobs, noted, extracting=spare.want)
         if cache.misses and write:  # entries of edited or removed articles are garbage now
             cache.prune({cache.key(doc) for doc in read[0]})
         errors = [p for p in timeline.problems if p.severity == "error" or strict]
         if errors:
             raise BuildFailed(timeline.problems)
+        marks.append(("write", time.perf_counter()))
         files, written, stats = render_and_write(timeline, config, theme,
                                                  cache.directory if write else None, write,
                                                  progress, jobs, spare)
@@ -427,6 +442,9 @@ def _build(config: Config, cache: ExtractionCache | None, strict: bool, write: b
         stamp.store(cache.directory, config.output_dir,
                     stamp.Stamp(digest, len(timeline.documents), len(timeline.events), merged,
                                 timeline.problems), stats)
-    return BuildReport(timeline, files, written, time.perf_counter() - started, cache.hits,
-                       cache.misses, tuple(p for p in timeline.problems))
+    ended = time.perf_counter()
+    stages = tuple((name, end - start) for (name, start), (_, end)
+                   in zip(marks, [*marks[1:], ("", ended)], strict=True))
+    return BuildReport(timeline, files, written, ended - started, cache.hits,
+                       cache.misses, tuple(p for p in timeline.problems), stages=stages)
 

@@ -14,10 +14,13 @@ import traceback
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from timeline import __version__
 from timeline.errors import Problem, TimelineError
+
+if TYPE_CHECKING:
+    from timeline.build import BuildReport
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
 EXIT_PIPE = 141
@@ -73,6 +76,8 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--no-cache", action="store_true", help="ignore .timeline-cache/")
         p.add_argument("--config", type=Path, help="config file (default SITE_DIR/timeline.toml)")
         p.add_argument("-q", "--quiet", action="store_true", help="print only problems")
+        p.add_argument("--timings", action="store_true",
+                       help="say how long each stage took (read, extract, merge, write)")
         p.add_argument("-j", "--jobs", type=_positive, default=None, metavar="N",
                        help="use N processes: extraction on N, event pages written by a "
                        "second one when N > 1 (default: every core)")
@@ -192,6 +197,7 @@ def _cmd_build(args: argparse.Namespace, write: bool) -> int:
             print(f"{u.documents} documents, {u.events} events ({u.merged} cited by several "
                   f"sources); nothing changed, {config.output_dir} is up to date "
                   f"({report.seconds:.2f}s)")
+        _print_timings(args, report)
         return EXIT_OK
     if not args.quiet:
         t = report.timeline
@@ -201,7 +207,17 @@ def _cmd_build(args: argparse.Namespace, write: bool) -> int:
         print(f"{len(t.documents)} documents, {len(t.events)} events ({merged} cited by several "
               f"sources); {what} in {report.seconds:.2f}s "
               f"(cache: {report.cache_hits} hits, {report.cache_misses} misses)")
+    _print_timings(args, report)
     return EXIT_OK
+
+
+def _print_timings(args: argparse.Namespace, report: BuildReport) -> None:
+    """With --timings, on stderr after the summary: ``timings: read 0.65 s, extract 3.40 s,
+    merge 2.30 s, write 4.85 s (11.20 s in all)``."""
+    if args.timings:
+        sys.stdout.flush()
+        print("timings: " + ", ".join(f"{name} {spent:.2f} s" for name, spent in report.stages)
+              + f" ({report.seconds:.2f} s in all)", file=sys.stderr)
 
 
 def _cmd_new(args: argparse.Namespace) -> int:
