@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote as url_quote
 
+import markupsafe
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
@@ -24,6 +25,7 @@ from timeline.model import Citation, DateSpan, Event, Precision
 from timeline.pagekeys import RENDER_MODULES
 from timeline.pagevalues import INLINE_MARKUP
 from timeline.stamp import MERGE_MODULES
+from timeline.theme import Theme, escape
 from timeline.urls import link
 
 REPO = Path(__file__).resolve().parent.parent
@@ -40,6 +42,31 @@ def test_encode_is_json_dumps_with_indent_one(value: Any) -> None:
     assert encode(value) == json.dumps(value, ensure_ascii=False, indent=1)
     assert encode([value, {"k": value}], " ") == json.dumps(
         [value, {"k": value}], ensure_ascii=False, indent=1).replace("\n", "\n ")
+
+
+class _Html:
+    def __html__(self) -> str:
+        return "<b>&amp;</b>"
+
+
+class _Text(str):
+    pass
+
+
+@given(st.one_of(TEXT, TEXT.map(markupsafe.Markup), TEXT.map(_Text), st.integers(),
+                 st.floats(allow_nan=False), st.none(), st.just(_Html())))
+def test_the_templates_escape_as_markupsafe_does(value: Any) -> None:
+    expected = markupsafe.escape(value)
+    assert escape(value) == expected
+    assert type(escape(value)) is type(expected)
+
+
+def test_compiled_templates_escape_with_the_fast_escape(tmp_path: Path) -> None:
+    env = Theme("t", (tmp_path,), tmp_path).environment()
+    template = env.from_string("{{ x }}|{{ y }}")
+    assert template.root_render_func.__globals__["escape"] is escape
+    assert template.render(x="<a href='&'>", y=markupsafe.Markup("<i>")) == \
+        "&lt;a href=&#39;&amp;&#39;&gt;|<i>"
 
 
 def _fold_by_character(line: str) -> str:

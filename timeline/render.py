@@ -94,6 +94,10 @@ class _Renderer:
         (see plan_pages)."""
         self.placed: dict[str, str] = {}
         """Event id -> the page whose timeline shows it, when the index is split."""
+        self.token = f"\x00{secrets.token_hex(8)}:"
+        """What stands for a card until the page is rendered (see page): one random
+        token per build rather than per page, which cost an event page a twentieth of
+        its time (os.urandom each time), is as unknowable to what a page shows."""
 
     def timeline_page(self, event: Event) -> str:
         """The path of the page whose timeline shows ``event``."""
@@ -191,7 +195,7 @@ class _Renderer:
             values["event_card"] = functools.partial(self.card, values)
             return self.render(template, values).encode("utf-8")
         cards: list[Event] = []
-        token = f"\x00{secrets.token_hex(8)}:"
+        token = self.token
 
         def event_card(event: Event) -> Markup:
             """A placeholder, replaced by the event's card (_event.html) after rendering."""
