@@ -180,6 +180,9 @@ class StartIndex:
         self.unknown: tuple[int, ...] = tuple(unknown)
         """Patterns whose starts could not be read: try them everywhere."""
         self._memo: dict[str, tuple[int, ...]] = {}
+        self.known: Callable[[str], tuple[int, ...] | None] = self._memo.get
+        """candidates(key) when it was asked before, else None (the memo's own lookup,
+        kept for the hot loop of Scanner.matches)."""
 
     def first_chars(self) -> str:
         """A character class holding every character a pattern can start with (and a few
@@ -242,12 +245,23 @@ class Scanner:
         index = self.index
         assert self._positions is not None
         found: list[tuple[int, re.Match[str]]] = []
-        resume = [0] * len(self.patterns)  # where each pattern's own scan goes on
+        resume: list[int] | None = None  # where each pattern's own scan goes on
         vetoed = len(text) + 1
         length, patterns, candidates = self.length, self.patterns, index.candidates
+        # Nine positions in ten fit no pattern: the index's memo is read here, without
+        # a call, and the rest of the loop is skipped for them.
+        known = index.known
         for position in self._positions.finditer(text):
             at = position.start()
-            for order in candidates(text[at:at + length]):
+            key = text[at:at + length]
+            orders = known(key)
+            if orders is None:
+                orders = candidates(key)
+            if not orders:
+                continue
+            if resume is None:
+                resume = [0] * len(patterns)
+            for order in orders:
                 if at < resume[order]:
                     continue
                 match = patterns[order].match(text, at)
