@@ -49,6 +49,19 @@ from timeline.errors import TimelineError
 site, out, mode = sys.argv[1:]
 on_disk = mode.startswith("disk ")  # with the site's cache, and so the last build's record
 mode = mode.removeprefix("disk ")
+count = mode.startswith("count ")  # say how many cards this process took from the helper
+mode = mode.removeprefix("count ")
+cards_taken = []
+card_of = offload.EventPageHelper._card
+
+def counted_card(self, event_id):
+    if count:  # every card made first: the count does not depend on who is faster
+        self._sender.join()
+    found = card_of(self, event_id)
+    cards_taken.append(found is not None)
+    return found
+
+offload.EventPageHelper._card = counted_card
 early = mode.startswith("early ")  # a spare helper, started before extraction workers
 mode = mode.removeprefix("early ")
 if early:
@@ -130,13 +143,16 @@ except TimelineError as exc:
     print(type(exc).__name__, exc)
 if any(p.popen.returncode is None for p in spawned):
     print("a helper still runs")
+if count:
+    print("cards from the helper", sum(cards_taken))
 print("helpers", *started)
 """
 """A build in a new process, which keeps what it patches to itself: ``alone`` renders
 every page itself, other modes use a helper from the first page on (but not ``one job``,
 as ``--jobs 1``): ``shared`` one that is sent only 8 of them (this process stages the
 others), ``no python`` one that cannot start, ``killed`` one that is killed at once.
-Prefixed ``early``, a helper process is started before extraction (offload.Spare);
+Prefixed ``count``, it says how many cards it took from the helper. Prefixed ``early``,
+a helper process is started before extraction (offload.Spare);
 ``early spare killed`` kills that one before it is given its work.
 Prints (``early``) when each helper process started, what the build raised, whether a helper still
 runs, and how many pages each helper was given."""
@@ -188,6 +204,30 @@ def test_a_helper_started_before_extraction_writes_the_same_site(site: Path) -> 
     said = _build(site, site / "failed", "early helped")
     assert said[0] == "spawned before extracting" and said[1].startswith("BuildFailed")
     assert said[2:] == ["helpers"] and not (site / "failed").exists()
+
+
+def test_the_helper_makes_the_cards_of_the_timeline_pages(site: Path) -> None:
+    """Besides each event's page, the helper makes its card for the page showing it in the
+    timeline (a year or month page of a split index), which this process then copies
+    instead of rendering: the same site. A card template that shows its page's own values
+    keeps every card here."""
+    config = (site / "timeline.toml").read_text(encoding="utf-8")
+    (site / "timeline.toml").write_text("index_limit = 12\n" + config, encoding="utf-8")
+    said = _build(site, site / "helped", "count helped")
+    events = len([p for p in _files(site / "helped") if p.startswith("events/")])
+    assert said[-1] == f"helpers {events}" and said[0].startswith("cards from the helper ")
+    assert said[0] == f"cards from the helper {events}"
+    assert any(p.startswith("years/") for p in _files(site / "helped"))
+    assert _build(site, site / "alone", "alone") == ["helpers"]
+    assert _files(site / "helped") == _files(site / "alone")
+    theme = site / "themes" / "default"
+    theme.mkdir(parents=True)
+    (theme / "_date.html").write_text(  # _event.html includes it
+        "{{ year.label if year is defined else '' }}", encoding="utf-8")
+    assert _build(site, site / "page values", "count helped") == [
+        "cards from the helper 0", f"helpers {events}"]
+    assert _build(site, site / "page values alone", "alone") == ["helpers"]
+    assert _files(site / "page values") == _files(site / "page values alone")
 
 
 def test_the_helper_imports_this_timeline_not_one_in_the_current_folder(site: Path) -> None:

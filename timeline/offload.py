@@ -30,6 +30,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import Any
 
 from timeline import parallel  # noqa: F401 - registers the pickling of events
 from timeline.config import Config
@@ -57,6 +58,15 @@ CHUNK = 256
 
 _PIPE_BYTES = 1 << 20
 """The pipe's buffer (Linux's default limit for it), so a chunk goes in one write."""
+
+AHEAD = 4
+"""Chunks sent that the helper has not finished, at most: what it still has to do when
+this process, done with its own pages, takes back the pages not sent. (The pipe's
+megabyte alone let it fall about 11 chunks behind: 0.3 s of waiting at the end of a cold
+build of 4,000 articles.)"""
+
+CARDS = ".cards"
+"""The helper's cards, in the staging folder (never moved into output/ with the pages)."""
 
 Found = tuple[int, int, int, str | None]
 """What the helper found of one page, compactly (tens of thousands travel back): the
@@ -175,6 +185,18 @@ class EventPageHelper:
         self.config = config
         self.order = sorted(paths, key=pages.index.__getitem__)
         self.paths = frozenset(paths)
+        self.cards = pages.cards_portable()
+        """Whether the helper also makes each event's card for the page that shows it in
+        the timeline (this process takes it instead of rendering it: see _card)."""
+        self._cards: dict[str, tuple[int, int]] = {}
+        """Event id -> offset and length of its card in the helper's cards file."""
+        self._cards_file: str | None = None
+        self._cards_fd: int | None = None
+        self._outcome: tuple[Any, ...] | None = None
+        """What the helper said last ("done", "error" or, when it ended without a word,
+        "gone"): set by the thread talking to it, which then ends."""
+        self._sending = threading.Event()
+        """Set once nothing more will be sent."""
         self._process: subprocess.Popen[bytes] | None = None
         self._sender: threading.Thread | None = None
         self._jobs: Connection | None = None
@@ -193,19 +215,62 @@ class EventPageHelper:
         self._out_dir, self._staging = os.fspath(out_dir), staging
         process = (self._spare.take() if self._spare is not None else None) or Process.spawn()
         self._process, self._jobs, self._results = process.popen, process.jobs, process.results
-        self._sender = threading.Thread(target=self._send, name="timeline-send", daemon=True,
+        if self.cards:
+            self._cards_file = os.path.join(staging, CARDS)
+            self.pages.renderer.ready_card = self._card
+        self._sender = threading.Thread(target=self._talk, name="timeline-send", daemon=True,
                                         args=(out_dir, staging))
         self._sender.start()
+
+    def _talk(self, out_dir: Path, staging: str) -> None:
+        """Send the helper its work (see _send), then hear it out."""
+        try:
+            self._send(out_dir, staging)
+        finally:
+            self._sending.set()
+        while self._outcome is None:
+            self._hear()
+
+    def _hear(self) -> bool:
+        """Read the helper's next message: True for the progress of a chunk (with the
+        cards it made), else its outcome, kept for finish()."""
+        assert self._results is not None
+        try:
+            message: tuple[Any, ...] = self._results.recv()
+        except (EOFError, OSError):
+            message = ("gone",)
+        if message[0] == "progress":
+            self._cards.update(message[1])
+            return True
+        self._outcome = message
+        return False
+
+    def _card(self, event_id: str) -> bytes | None:
+        """The card the helper made for an event, if it did yet."""
+        found = self._cards.get(event_id)
+        if found is None or self._cards_file is None:
+            return None
+        try:
+            if self._cards_fd is None:
+                self._cards_fd = os.open(self._cards_file, os.O_RDONLY)
+            data = os.pread(self._cards_fd, found[1], found[0])
+        except OSError:  # render it here instead
+            return None
+        return data if len(data) == found[1] else None
 
     def _send(self, out_dir: Path, staging: str) -> None:
         """Send what the helper needs, then the events a chunk at a time, each with its
         neighbours, then None."""
         assert self._jobs is not None
         events, index = self.pages.events, self.pages.index
+        ahead = 0
         try:
-            self._jobs.send((self.config, self.pages.documents(), out_dir, staging))
+            self._jobs.send((self.config, self.pages.documents(), out_dir, staging,
+                             self._cards_file))
             for start in range(0, len(self.order), CHUNK):
-                if self._enough.is_set():
+                while ahead >= AHEAD and not self._enough.is_set() and self._hear():
+                    ahead -= 1
+                if self._enough.is_set() or self._outcome is not None:
                     break
                 chunk = self.order[start:start + CHUNK]
                 at = [index[path] for path in chunk]
@@ -216,6 +281,7 @@ class EventPageHelper:
                 self._jobs.send((chunk, at, shown,
                                  self.pages.timeline_pages(shown.values())))
                 self._sent += len(chunk)
+                ahead += 1
             self._jobs.send(None)
         except OSError:  # the helper is gone: finish() says why
             pass
@@ -227,23 +293,20 @@ class EventPageHelper:
         return self._sent
 
     def take_back(self) -> list[str]:
-        # The pages not yet sent (the pipe holds a chunk or two ahead of the helper): so
+        # The pages not yet sent (at most AHEAD chunks are ahead of the helper): so
         # neither process waits long for the other, however fast each one is.
         self._enough.set()
         if self._sender is not None:
-            self._sender.join()
+            self._sending.wait()
         return self.order[self._sent:]
 
     def finish(self) -> list[tuple[str, FileStat, Staged | None]]:
         assert self._results is not None and self._process is not None
-        try:
-            outcome = self._results.recv()
-        except (EOFError, OSError):
-            outcome = None
-        finally:
-            self._results.close()
         self._join()
-        if outcome is None:
+        self._forget_cards()
+        self._results.close()
+        outcome = self._outcome
+        if outcome is None or outcome[0] == "gone":
             raise OutputError([problem(None, None, "the process writing event pages stopped "
                                        f"(exit code {self._process.returncode})")])
         if outcome[0] == "error":
@@ -265,14 +328,24 @@ class EventPageHelper:
         if self._process is not None and self._process.poll() is None:
             self._process.kill()
         self._join()
+        self._forget_cards()
         if self._results is not None:
             self._results.close()
 
     def _join(self) -> None:
         if self._process is not None:
             self._process.wait()
-        if self._sender is not None:  # its writes fail once the helper is gone
+        if self._sender is not None:  # it ends once the helper is gone
             self._sender.join()
+
+    def _forget_cards(self) -> None:
+        """Render every card here from now on (the cards file goes with the staging
+        folder)."""
+        if self.pages.renderer.ready_card == self._card:
+            self.pages.renderer.ready_card = None
+        if self._cards_fd is not None:
+            os.close(self._cards_fd)
+            self._cards_fd = None
 
 
 def _environment() -> dict[str, str]:
@@ -300,18 +373,29 @@ def _helper(jobs: Connection, results: Connection) -> None:
     except EOFError:  # a spare nobody needed (see Spare): it was sent nothing
         results.close()
         return
+    cards = None
     try:
-        config, documents, out_dir, staging = first
+        config, documents, out_dir, staging, cards_file = first
         pages = standalone_event_pages(config, load_theme(config), documents)
         stager = Stager(out_dir, staging)
+        if cards_file is not None:
+            cards = open(cards_file, "xb")  # noqa: SIM115 - closed below
         gc.freeze()  # the documents and the theme stay: collections need not walk them
         while (message := jobs.recv()) is not None:
             chunk, at, events, placed = message
             pages.place(placed)
+            made = []
             for path, i in zip(chunk, at, strict=True):
                 page = pages.page(path, events[i], events.get(i - 1), events.get(i + 1))
                 found, waiting = stager.stage(path, page)
                 done.append((*found, None if waiting is None else waiting[2] or ""))
+                if cards is not None:
+                    card = pages.card(events[i])
+                    made.append((events[i].id, (cards.tell(), len(card))))
+                    cards.write(card)
+            if cards is not None:
+                cards.flush()
+            results.send(("progress", made))
         results.send(("done", done))
     except TimelineError as exc:
         results.send(("error", type(exc), list(exc.problems)))
@@ -319,6 +403,8 @@ def _helper(jobs: Connection, results: Connection) -> None:
         results.send(("error", OutputError,
                       [problem(None, None, f"cannot write the event pages: {exc}")]))
     finally:
+        if cards is not None:
+            cards.close()
         results.close()
 
 

@@ -72,11 +72,13 @@ class Composer:
         self.parts.append(data)
         self.size += len(data)
 
-    def piece(self, key: str, make: Callable[[], str]) -> None:
-        """One piece: copied from the previous build when its key is there, else made."""
+    def piece(self, key: str, make: Callable[[], str | bytes]) -> None:
+        """One piece: copied from the previous build when its key is there, else made (as
+        text, or as bytes made elsewhere)."""
         data: bytes | memoryview | None = self.previous(key)
         if data is None:
-            data = make().encode("utf-8")
+            made = make()
+            data = made if isinstance(made, bytes) else made.encode("utf-8")
         self.keys.append(key)
         self.spans += (self.size, len(data))
         self.parts.append(data)

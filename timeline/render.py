@@ -94,6 +94,9 @@ class _Renderer:
         (see plan_pages)."""
         self.placed: dict[str, str] = {}
         """Event id -> the page whose timeline shows it, when the index is split."""
+        self.ready_card: Callable[[str], bytes | None] | None = None
+        """Event id -> its card for the page that shows it in the timeline, when another
+        process made it already (see timeline.offload), else None."""
         self.token = f"\x00{secrets.token_hex(8)}:"
         """What stands for a card until the page is rendered (see page): one random
         token per build rather than per page, which cost an event page a twentieth of
@@ -230,7 +233,8 @@ class _Renderer:
         compose = Composer(context, self.reuse.pieces(path, context))
         compose.text(parts[0])
         for event, part in zip(cards, parts[1:], strict=True):
-            compose.piece(self.event_key(event), functools.partial(self.card, values, event))
+            compose.piece(self.event_key(event),
+                          functools.partial(self.card_piece, values, path, event))
             compose.text(part[part.index("\x00") + 1:])
         data, index = compose.result()
         self.reuse.note(path, data, index)
@@ -244,6 +248,23 @@ class _Renderer:
     def card(self, values: dict[str, Any], event: Event) -> Markup:
         """An event's card: _event.html with the page's values (as an include sees them)."""
         return Markup(self.render("_event.html", {**values, "event": event}))
+
+    def card_piece(self, values: dict[str, Any], path: str, event: Event) -> str | bytes:
+        """The card of ``event`` on the page at ``path``: made by another process when it
+        is the page showing the event in the timeline and that process made it already."""
+        if self.ready_card is not None and self.timeline_page(event) == path:
+            found = self.ready_card(event.id)
+            if found is not None:
+                return found
+        return self.card(values, event)
+
+    def timeline_card(self, event: Event) -> bytes:
+        """The card of ``event`` on the page showing it in the timeline, from the values
+        every page shares (which is all it may use: see EventPages.cards_portable)."""
+        path = self.timeline_page(event)
+        canonical = absolute(self.config.site_url, path) if self.config.site_url else ""
+        return self.card({**self.shared("../" * path.count("/")), "page_path": path,
+                          "canonical": canonical}, event).encode("utf-8")
 
     def render(self, template: str, values: dict[str, Any]) -> str:
         try:
@@ -440,6 +461,11 @@ def plan_pages(timeline: Timeline, config: Config, theme: Theme,
     return SitePlan(_Plan(plan, events, event_index, r, digests, reuse), digests)
 
 
+PAGE_VALUES = frozenset({"year", "years", "key_events", "pager", "events", "parent",
+                         "year_links", "section_links", "event_card"})
+"""Values of the pages showing cards that are theirs alone (not every page's)."""
+
+
 @dataclass(frozen=True, slots=True)
 class EventPages:
     """A site's event pages (event.html), one per event, each with its neighbours."""
@@ -461,6 +487,17 @@ class EventPages:
         pages and the documents alone (standalone_event_pages): event.html (and what it
         extends and includes) shows neither the whole site nor event cards."""
         return not uses_any(self.renderer.env, "event.html", WHOLE_SITE | {"event_card"})
+
+    def cards_portable(self) -> bool:
+        """Whether the cards of the timeline's pages can be made elsewhere, each from its
+        event and the values every page shares (EventPages.card): _event.html (and what
+        it includes) shows nothing of its page's own values, nor the whole site."""
+        return not uses_any(self.renderer.env, "_event.html", WHOLE_SITE | PAGE_VALUES)
+
+    def card(self, event: Event) -> bytes:
+        """The card of ``event`` on the page that shows it in the timeline (place it
+        first)."""
+        return self.renderer.timeline_card(event)
 
     def documents(self) -> tuple[Document, ...]:
         """The documents the pages may show: without their text unless event.html (or what
