@@ -210,7 +210,10 @@ def test_the_helper_makes_the_cards_of_the_timeline_pages(site: Path) -> None:
     """Besides each event's page, the helper makes its card for the page showing it in the
     timeline (a year or month page of a split index), which this process then copies
     instead of rendering: the same site. A card template that shows its page's own values
-    keeps every card here."""
+    keeps every card here, and so does an index that is not split (which this process
+    renders before the helper has made many)."""
+    said = _build(site, site / "unsplit", "count helped")
+    assert said[0] == "cards from the helper 0" and said[1].startswith("helpers ")
     config = (site / "timeline.toml").read_text(encoding="utf-8")
     (site / "timeline.toml").write_text("index_limit = 12\n" + config, encoding="utf-8")
     said = _build(site, site / "helped", "count helped")

@@ -1,4 +1,5 @@
-"""Stage 7 on a second core: a helper process renders and stages the event pages.
+"""Stage 7 on a second core: a helper process renders and stages the event pages (and
+makes the cards of the timeline's pages: see EventPageHelper.cards).
 
 A first build of 4,000 articles renders and writes about 29,000 event pages, one per event:
 about 4 s on one core, while the other core waits (extraction is over). So when there are
@@ -185,9 +186,11 @@ class EventPageHelper:
         self.config = config
         self.order = sorted(paths, key=pages.index.__getitem__)
         self.paths = frozenset(paths)
-        self.cards = pages.cards_portable()
+        self.cards = pages.split() and pages.cards_portable()
         """Whether the helper also makes each event's card for the page that shows it in
-        the timeline (this process takes it instead of rendering it: see _card)."""
+        the timeline (this process takes it instead of rendering it: see _card). Only for
+        a split index: its year and month pages come last in this process's order, by
+        when the helper has made most cards; an unsplit index comes early."""
         self._cards: dict[str, tuple[int, int]] = {}
         """Event id -> offset and length of its card in the helper's cards file."""
         self._cards_file: str | None = None

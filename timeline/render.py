@@ -488,6 +488,10 @@ class EventPages:
         extends and includes) shows neither the whole site nor event cards."""
         return not uses_any(self.renderer.env, "event.html", WHOLE_SITE | {"event_card"})
 
+    def split(self) -> bool:
+        """Whether the index is split: the timeline is shown by year and month pages."""
+        return bool(self.renderer.parts)
+
     def cards_portable(self) -> bool:
         """Whether the cards of the timeline's pages can be made elsewhere, each from its
         event and the values every page shares (EventPages.card): _event.html (and what
