@@ -3,6 +3,7 @@ sections, the key events, the blocks of a source page, and page-relative URLs.""
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -28,8 +29,13 @@ def date_label(span: DateSpan | None) -> str:
 def date_attr(span: DateSpan | None) -> str:
     """A valid ``<time datetime>`` value never finer than the text: a year for "early 2022"
     or a half, a month for a month or season, an ISO week for a week."""
-    if span is None:
-        return ""
+    # (a plain function calling a memoised one: templates call plain functions directly,
+    # see theme._Context)
+    return "" if span is None else _date_attr(span)
+
+
+@functools.lru_cache(maxsize=65_536)
+def _date_attr(span: DateSpan) -> str:
     if span.precision == Precision.DECADE:
         return f"{span.start.year // 10 * 10:04d}"
     if span.precision <= Precision.HALF:
