@@ -69,6 +69,20 @@ def test_compiled_templates_escape_with_the_fast_escape(tmp_path: Path) -> None:
         "&lt;a href=&#39;&amp;&#39;&gt;|<i>"
 
 
+def test_templates_get_their_globals_as_a_plain_dict(tmp_path: Path) -> None:
+    """Not Jinja's ChainMap, which every render and include iterated in Python; the same
+    names: the environment's (range, namespace ...) under a template's own."""
+    (tmp_path / "t.html").write_text(
+        "{% set ns = namespace(n=0) %}{% for i in range(3) %}{% set ns.n = ns.n + i %}"
+        "{% endfor %}{{ ns.n }} {{ extra }}", encoding="utf-8")
+    env = Theme("t", (tmp_path,), tmp_path).environment()
+    template = env.get_template("t.html", globals={"extra": "own", "range": range})
+    assert type(template.globals) is dict
+    assert set(env.globals) <= set(template.globals) and template.globals["extra"] == "own"
+    assert template.render() == "3 own"
+    assert "extra" not in env.globals
+
+
 def _fold_by_character(line: str) -> str:
     """The plain definition: add characters until the next would pass 75 (then 74) octets."""
     pieces: list[str] = []
