@@ -190,7 +190,8 @@ def test_template_calls_behave_as_in_jinja(tmp_path: Path) -> None:
     (tmp_path / "t.html").write_text(
         "{% macro box(x) %}[{{ x }}{{ caller() if caller }}]{% endmacro %}"
         "{% for i in range(2) %}{{ plain(i, k='v') }} {{ needs(i) }} {% endfor %}"
-        "{% call box(1) %}c{% endcall %} {{ obj(3) }} {{ stop() is undefined }}")
+        "{% call box(1) %}c{% endcall %} {{ obj(3) }} {{ stop() is undefined }}"
+        " {{ m.asks(5) }} {{ m.plain(6) }} {{ d.get('a', 'z') }} {{ when.isoformat() }}")
 
     @jinja2.pass_context
     def needs(context: Any, i: int) -> str:
@@ -203,12 +204,20 @@ def test_template_calls_behave_as_in_jinja(tmp_path: Path) -> None:
     def stop() -> None:
         raise StopIteration
 
+    class Methods:
+        @jinja2.pass_context
+        def asks(self, context: Any, i: int) -> str:
+            return f"{context['tag']}{i}"
+
+        def plain(self, i: int) -> str:
+            return f"<{i}>"
+
     values = {"plain": lambda i, k: f"<{i}{k}>", "needs": needs, "obj": Obj(), "stop": stop,
-              "tag": "t"}
+              "tag": "t", "m": Methods(), "d": {}, "when": dt.date(2025, 3, 3)}
     ours = Theme("t", (tmp_path,), tmp_path).environment()
     plain_jinja = jinja2.Environment(loader=jinja2.FileSystemLoader(str(tmp_path)),
                                      autoescape=True, undefined=jinja2.StrictUndefined)
     assert type(ours.get_template("t.html").new_context(values)) is not jinja2.runtime.Context
     expected = plain_jinja.get_template("t.html").render(values)
     assert ours.get_template("t.html").render(values) == expected
-    assert expected == "&lt;0v&gt; t0 &lt;1v&gt; t1 [1c] ooo True"
+    assert expected == "&lt;0v&gt; t0 &lt;1v&gt; t1 [1c] ooo True t5 &lt;6&gt; z 2025-03-03"
