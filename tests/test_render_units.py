@@ -164,6 +164,41 @@ def test_the_build_stamp_covers_every_module_a_build_imports() -> None:
     assert not missing, f"add {sorted(missing)} to stamp.MERGE_MODULES"
 
 
+def test_a_source_page_links_each_sentence_to_each_event_once(tmp_path: Path) -> None:
+    """An event citing one sentence twice (as its dated sentence and as another report's
+    context) is linked from it once; two events citing it are both linked, in order."""
+    from pathlib import PurePosixPath
+
+    from timeline.model import Document, Extraction, Sentence, Timeline
+    from timeline.pagekeys import SiteKeys
+    from timeline.pieces import Reuse
+    from timeline.render import _Renderer
+    from timeline.theme import load_theme
+
+    texts = ["Wang Yi met Aydin.", "They met on 3 March 2025.", "Aydin left on 4 March 2025."]
+    body = " ".join(texts)
+    sentences = tuple(Sentence("a", i, t, body.index(t), body.index(t) + len(t), 5, 0)
+                      for i, t in enumerate(texts))
+    doc = Document(id="a", path=PurePosixPath("a.md"), title="A", source=None, url=None,
+                   published=dt.date(2025, 3, 5), published_from="front-matter",
+                   published_note="", language="en", tags=(), draft=False, format="markdown",
+                   body=body, body_line=5, digest="0")
+    span = DateSpan(dt.date(2025, 3, 3), dt.date(2025, 3, 3), Precision.DAY)
+    met = Event("met", span, "Wang Yi met Aydin", texts[1], (
+        Citation("a", 1, 5, texts[1], context=texts[0], context_sentence=0),
+        Citation("a", 0, 5, texts[0])))
+    left = Event("left", span, "Aydin left", texts[2], (
+        Citation("a", 2, 5, texts[2], context=texts[0], context_sentence=0),))
+    timeline = Timeline((doc,), (met, left), {"a": Extraction(sentences, (), ())})
+    config = load_config(tmp_path)
+    theme = load_theme(config)
+    renderer = _Renderer(timeline, config, theme, theme.environment(), Reuse(),
+                         SiteKeys("", "", "", {}, {}, {}, {}))
+    shown = [[e.id for e in s.events] for block in renderer.source_blocks(doc)
+             for s in block.sentences]
+    assert shown == [["met", "left"], ["met"], ["left"]]
+
+
 def test_a_template_that_changes_the_card_placeholders_still_gets_the_cards(
         make_site: Callable[..., Path]) -> None:
     index = ('{% extends "!default/index.html" %}{% block timeline %}'

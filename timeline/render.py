@@ -73,6 +73,9 @@ from timeline.urls import (
 )
 
 SiteFiles = dict[str, bytes]
+
+_markup: Callable[[str], Markup] = functools.partial(str.__new__, Markup)
+"""Markup(text) for a str known to be safe, without Markup.__new__'s look for __html__."""
 class _Renderer:
     """Renders pages with the paths and helpers every template gets."""
 
@@ -112,9 +115,14 @@ class _Renderer:
         found: dict[tuple[str, int], list[Event]] = defaultdict(list)
         for event in self.timeline.events:
             for c in event.citations:
-                found[(c.document, c.sentence)].append(event)
-                if c.context_sentence is not None:
-                    found[(c.document, c.context_sentence)].append(event)
+                # (an event once per sentence, though it cite it as dated sentence and as
+                # context, or twice: its citations come one after the other)
+                for sentence in (c.sentence, c.context_sentence):
+                    if sentence is None:
+                        continue
+                    events = found[(c.document, sentence)]
+                    if not events or events[-1] is not event:
+                        events.append(event)
         return found
 
     def outlets(self, event: Event) -> list[str]:
@@ -285,7 +293,7 @@ class _Renderer:
         if doc.format != "markdown":
             return escape(s.text)
         if INLINE_MARKUP.search(s.text) is None:  # plain text: what renderInline returns
-            return Markup(s.text.replace('"', "&quot;"))
+            return _markup(s.text.replace('"', "&quot;"))
         return Markup(self.inline(s.text))
 
     def source_page(self, doc: Document, path: str) -> bytes:
@@ -295,13 +303,11 @@ class _Renderer:
     def source_blocks(self, doc: Document) -> list[Block]:
         extraction = self.timeline.extractions[doc.id]
         blocks: list[Block] = []
+        citing, html, key = self.citing.get, self.sentence_html, doc.id
         for _block, sentences in itertools.groupby(extraction.sentences, key=lambda s: s.block):
             items = list(sentences)
             blocks.append(Block(items[0].heading and len(items) == 1, [
-                SourceSentence(s.index + 1, s.line, self.sentence_html(doc, s),
-                                # the same event twice (dated and context sentence): once
-                                list({id(e): e for e in self.citing.get((doc.id, s.index), ())}
-                                     .values()))
+                SourceSentence(s.index + 1, s.line, html(doc, s), citing((key, s.index)) or [])
                 for s in items]))
         return blocks
 
