@@ -17,7 +17,7 @@ import pytest
 
 from timeline.build import build, make_cache
 from timeline.config import load_config
-from timeline.ical import escape_text, fold
+from timeline.ical import _day, escape_text, fold
 
 SITE_URL = "https://example.org/sub/"
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -166,6 +166,13 @@ def test_fold_and_escape() -> None:
     unfolded = folded[:-2].replace("\r\n ", "")
     assert _unescape(unfolded.split(":", 1)[1]) == value + "\nsecond line \\ end"
     assert escape_text("a,b;c\\d\r\ne") == "a\\,b\\;c\\\\d\\ne"
+
+
+def test_ics_dates_have_four_digit_years() -> None:
+    """RFC 5545's date-fullyear is four digits, also before the year 1000 (strftime's %Y
+    wrote 10101 for 1 January of the year 1)."""
+    assert [_day(d) for d in (date(2025, 3, 3), date(999, 12, 31), date(1, 1, 1))] == [
+        "20250303", "09991231", "00010101"]
 
 
 def test_atom_feed_newest_first_with_absolute_links(out: Path) -> None:

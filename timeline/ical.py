@@ -49,7 +49,9 @@ def fold(line: str) -> str:
 
 
 def _day(d: date) -> str:
-    return d.strftime("%Y%m%d")
+    """``YYYYMMDD``, four digits of year however early (RFC 5545's date-fullyear), without
+    strftime's cost (30,000 events, two dates each)."""
+    return f"{d.year:04d}{d.month:02d}{d.day:02d}"
 
 
 def stamp_of(timeline: Timeline) -> str:
