@@ -162,9 +162,12 @@ def encode(value: Any, pad: str = "") -> str:
         # Strings, the commonest values, are encoded inline rather than by a call. A key
         # that is not a string (json.dumps writes 1 as "1") fails _string: then the
         # standard library writes the whole dict (cheaper than looking at every key first).
+        # (and None and whole numbers, next commonest, the same way)
         try:
             return "{\n" + inner + (",\n" + inner).join(
-                [_string(k) + (": " + _string(v) if type(v) is str else ": " + encode(v, inner))
+                [_string(k) + (": " + _string(v) if (t := type(v)) is str else
+                               ": null" if v is None else
+                               ": " + int.__repr__(v) if t is int else ": " + encode(v, inner))
                  for k, v in value.items()]) + "\n" + pad + "}"
         except TypeError:
             return _stdlib(value, pad)
