@@ -76,6 +76,8 @@ SiteFiles = dict[str, bytes]
 
 _markup: Callable[[str], Markup] = functools.partial(str.__new__, Markup)
 """Markup(text) for a str known to be safe, without Markup.__new__'s look for __html__."""
+
+
 class _Renderer:
     """Renders pages with the paths and helpers every template gets."""
 

@@ -52,8 +52,8 @@ class Theme:
         # which every {% include %} goes through (an event page includes four times; a
         # theme has a dozen templates). Event pages render in 66 us instead of 69.
         env = _Environment(loader=loader, autoescape=True, cache_size=-1,
-                                 undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
-                                 trim_blocks=True, lstrip_blocks=True)
+                           undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
+                           trim_blocks=True, lstrip_blocks=True)
         env.context_class = _Context
         env.template_class = _Template
         env.filters.update(FILTERS)
