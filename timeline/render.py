@@ -60,7 +60,7 @@ from timeline.pagevalues import (
     url_function,
 )
 from timeline.pieces import Composer, Reuse
-from timeline.theme import Theme
+from timeline.theme import Theme, safe
 from timeline.timelinejs import write_timelinejs
 from timeline.urls import (
     KEY_EVENTS_PATH,
@@ -73,10 +73,6 @@ from timeline.urls import (
 )
 
 SiteFiles = dict[str, bytes]
-
-_markup: Callable[[str], Markup] = functools.partial(str.__new__, Markup)
-"""Markup(text) for a str known to be safe, without Markup.__new__'s look for __html__."""
-
 
 class _Renderer:
     """Renders pages with the paths and helpers every template gets."""
@@ -295,7 +291,7 @@ class _Renderer:
         if doc.format != "markdown":
             return escape(s.text)
         if INLINE_MARKUP.search(s.text) is None:  # plain text: what renderInline returns
-            return _markup(s.text.replace('"', "&quot;"))
+            return safe(s.text.replace('"', "&quot;"))
         return Markup(self.inline(s.text))
 
     def source_page(self, doc: Document, path: str) -> bytes:
