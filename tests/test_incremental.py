@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import functools
 import os
+import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from timeline import cache
 from timeline.build import build, extract, make_cache, read_documents
 from timeline.config import load_config
 from timeline.errors import BuildFailed
@@ -141,6 +143,27 @@ def test_a_build_drops_the_cache_entries_of_edited_and_removed_articles(tmp_path
     # what is left is what the next build uses: nothing to extract again
     (site / "content" / "a0.md").touch()
     assert build(load_config(site), cache=make_cache(load_config(site))).cache_misses == 0
+
+
+def test_cache_entries_are_written_after_the_folder_is_removed_or_a_name_is_taken(
+        tmp_path: Path) -> None:
+    """A process remembers the cache folders it prepared; the dev server's lives on after
+    `timeline clean` removes its folder, and a crashed process of the same pid may have
+    left a temporary file under the name this one tries first."""
+    site = _site(tmp_path / "site", n=2)
+    build(load_config(site))
+    cache_dir = site / ".timeline-cache"
+    shutil.rmtree(cache_dir)
+    (site / "content" / "a0.md").write_text(ARTICLE.format("ferry", 5))
+    assert build(load_config(site)).cache_misses == 2
+    assert len([p for p in cache_dir.iterdir() if len(p.stem) == 32]) == 2
+    assert (cache_dir / "CACHEDIR.TAG").exists()
+    taken = cache_dir / f".tmp-{os.getpid()}-{next(cache._SERIAL) + 1}{cache.ENTRY_SUFFIX}"
+    taken.write_bytes(b"left over")
+    cache.write_entry(cache_dir, "f" * 32, b"entry")
+    assert (cache_dir / f"{'f' * 32}{cache.ENTRY_SUFFIX}").read_bytes() == b"entry"
+    assert taken.read_bytes() == b"left over"
+    assert cache.ExtractionCache(cache_dir, "").prune(set()) >= 2  # entries and leftovers
 
 
 def test_a_build_runs_without_the_cyclic_collector_and_restores_it(

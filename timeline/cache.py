@@ -4,6 +4,7 @@ version, holding its extraction as restricted pickle bytes (see timeline.pickles
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import logging
 import os
@@ -28,19 +29,56 @@ def entry_key(doc: Document, fingerprint: str) -> str:
 def write_entry(directory: Path, key: str, data: bytes) -> None:
     """Write one cache entry (an Extraction as pickles.dumps() gives it) atomically (best
     effort: a failure is logged, not raised). Safe to call from worker processes: each
-    entry is its own file, renamed into place."""
+    entry is its own file, written under a name of this process's own, then renamed into
+    place."""
+    folder = os.fspath(directory)
     try:
-        directory.mkdir(parents=True, exist_ok=True)
-        tag = directory / "CACHEDIR.TAG"
-        if not tag.exists():
-            tag.write_text("Signature: 8a477f597d28d172789f06886806bc55\n"
-                           "# timeline's extraction cache; safe to delete.\n")
-        fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=ENTRY_SUFFIX)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, directory / f"{key}{ENTRY_SUFFIX}")
+        if folder not in _READY:
+            _prepare(directory)
+        try:
+            tmp = _write_new(folder, data)
+        except FileNotFoundError:  # the folder went away since (timeline clean)
+            _READY.discard(folder)
+            _prepare(directory)
+            tmp = _write_new(folder, data)
+        os.replace(tmp, os.path.join(folder, key + ENTRY_SUFFIX))
     except OSError as exc:
         log.warning("could not write the extraction cache: %s", exc)
+
+
+_READY: set[str] = set()
+"""The cache folders this process made sure exist, with their tag (a cold build writes
+thousands of entries: checking each time cost a third of writing one)."""
+
+_SERIAL = itertools.count()
+
+
+def _prepare(directory: Path) -> None:
+    directory.mkdir(parents=True, exist_ok=True)
+    tag = directory / "CACHEDIR.TAG"
+    if not tag.exists():
+        tag.write_text("Signature: 8a477f597d28d172789f06886806bc55\n"
+                       "# timeline's extraction cache; safe to delete.\n")
+    _READY.add(os.fspath(directory))
+
+
+def _write_new(folder: str, data: bytes) -> str:
+    """``data`` in a new temporary file of ``folder`` (a name prune() knows); its path."""
+    try:  # a name of this process's own: no random names to try
+        tmp = os.path.join(folder, f".tmp-{os.getpid()}-{next(_SERIAL)}{ENTRY_SUFFIX}")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # left by an earlier process of the same pid
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=ENTRY_SUFFIX)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+    except BaseException:
+        os.close(fd)
+        os.unlink(tmp)
+        raise
+    os.close(fd)
+    return tmp
 
 
 class ExtractionCache:
