@@ -3,9 +3,7 @@ scratch (a build's), and so are the ids given to its events."""
 
 from __future__ import annotations
 
-import os
 import random
-import sys
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, timedelta
@@ -13,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from timeline import groups, halves, merge, similarity
+from timeline import groups, merge, similarity
 from timeline.build import build
 from timeline.config import load_config
 from timeline.dates import day_span, month_span, season_span, week_span, year_span
@@ -158,29 +156,6 @@ def test_kept_merge_equals_merge_from_scratch(seed: int, small_steps: None) -> N
 @pytest.mark.parametrize("seed", range(3))
 def test_kept_merge_equals_merge_from_scratch_with_real_thresholds(seed: int) -> None:
     _run(100 + seed, steps=15, start=30)
-
-
-@pytest.mark.skipif(sys.platform != "linux", reason="forks only on Linux")
-def test_pairs_scored_on_two_cores_merge_as_on_one(monkeypatch: pytest.MonkeyPatch) -> None:
-    rng = random.Random(11)
-    docs = {f"doc{i}": _document(rng, f"doc{i}") for i in range(400)}
-    monkeypatch.setattr(halves, "MIN_ITEMS", 10**9)
-    alone = Merger()
-    expected = alone.update(docs)
-    monkeypatch.setattr(halves, "MIN_ITEMS", 1)
-    monkeypatch.setattr(halves, "can_fork", lambda: True)  # even with other tests' threads
-    forked = []
-    real_fork = os.fork
-
-    def fork() -> int:
-        forked.append(True)
-        return real_fork()
-
-    monkeypatch.setattr(os, "fork", fork)
-    both = Merger()
-    assert both.update(docs) == expected
-    assert forked and both.rescored == alone.rescored > 1000
-    assert sum(len(e.citations) > 1 for e in expected) > 20, "too few merges to compare"
 
 
 def test_an_edit_scores_only_the_pairs_it_touches(small_steps: None) -> None:

@@ -19,12 +19,10 @@ from __future__ import annotations
 import bisect
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from datetime import date
-from itertools import combinations
 from operator import itemgetter
 
 from timeline.dates import sort_key, span_label
 from timeline.groups import Refused, agglomerate, same_span
-from timeline.halves import map_floats
 from timeline.model import DateSpan, Event
 from timeline.similarity import (
     Features,
@@ -119,18 +117,6 @@ class _Group:
     def __init__(self, members: list[_Cand], items: list[Item]) -> None:
         self.members = members
         self.items = items
-
-
-def _pair_value(u: _Cand, v: _Cand, idf: Mapping[str, float]) -> float:
-    """The value of a pair: its score when high enough to merge on, else 0.0, or _APART."""
-    a, b = u.event.date, v.event.date
-    if not compatible(a, b) or apart(u.feats, v.feats):
-        return _APART
-    # (the bar, as Merger._bar() gives it, written out: this runs for every pair scored)
-    bar = VAGUE_DATE_THRESHOLD if vague(a) and vague(b) else \
-        SAME_DATE_THRESHOLD if same_span(a, b) else NESTED_DATE_THRESHOLD
-    total = score(u.feats, v.feats, u.mass, v.mass, idf, bar)
-    return total if total >= bar else 0.0
 
 
 class Merger:
@@ -253,29 +239,20 @@ class Merger:
                     self._place(c, k, True, None)
         for c in cands:
             self._place_day(c, True, None)
-        # Every pair first (each in both its candidates' pairs, in the order found, which
-        # the grouping follows), then their values, on two cores when there are many.
-        pairs: list[tuple[_Cand, _Cand]] = []
         for members in (*self._daily.values(), *self._fine.values()):
             if len(members) <= BLOCK_LIMIT:
-                for u, v in combinations(members, 2):
-                    if v not in u.pairs:
-                        u.pairs[v] = v.pairs[u] = _APART
-                        pairs.append((u, v))
+                ordered = list(members)
+                for x, u in enumerate(ordered):
+                    for v in ordered[x + 1:]:
+                        if v not in u.pairs:
+                            self._link(u, v)
         for block, members in self._coarse.items():
             everyone = self._yearly[block]
             if len(everyone) <= BLOCK_LIMIT:
                 for u in members:
                     for v in everyone:
                         if v is not u and v not in u.pairs:
-                            u.pairs[v] = v.pairs[u] = _APART
-                            pairs.append((u, v))
-        idf = self._idf
-        values = map_floats(lambda pair: _pair_value(pair[0], pair[1], idf), pairs)
-        for (u, v), value in zip(pairs, values, strict=True):
-            if value != _APART:  # (the value it was given above)
-                u.pairs[v] = v.pairs[u] = value
-        self.rescored += len(pairs)
+                            self._link(u, v)
         items: list[Item] = []
         for c in cands:
             if c.group is None:
@@ -320,7 +297,14 @@ class Merger:
 
     def _value(self, u: _Cand, v: _Cand) -> float:
         self.rescored += 1
-        return _pair_value(u, v, self._idf)
+        a, b = u.event.date, v.event.date
+        if not compatible(a, b) or apart(u.feats, v.feats):
+            return _APART
+        # (the bar, as _bar() gives it, written out: this runs for every pair scored)
+        bar = VAGUE_DATE_THRESHOLD if vague(a) and vague(b) else \
+            SAME_DATE_THRESHOLD if same_span(a, b) else NESTED_DATE_THRESHOLD
+        total = score(u.feats, v.feats, u.mass, v.mass, self._idf, bar)
+        return total if total >= bar else 0.0
 
     def _link(self, u: _Cand, v: _Cand) -> float:
         value = u.pairs[v] = v.pairs[u] = self._value(u, v)

@@ -30,7 +30,7 @@ from timeline.theme import Theme
 
 NAME = "build-stamp.json"
 
-MERGE_MODULES = ("cache", "groups", "halves", "ids", "merge", "publish", "similarity", "stamp")
+MERGE_MODULES = ("cache", "groups", "ids", "merge", "publish", "similarity", "stamp")
 """The modules a build imports besides those the extraction fingerprint and the rendering
 digest cover (a test checks the list): a change to how events merge, or get their ids,
 changes the output too."""
