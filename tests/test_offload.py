@@ -39,7 +39,7 @@ def site(tmp_path: Path) -> Path:
 
 
 BUILD = """
-import os, signal, sys
+import os, signal, sys, threading, time
 from pathlib import Path
 from timeline import offload
 from timeline.build import build, make_cache
@@ -92,23 +92,35 @@ def start(self, out_dir, staging):
     real(self, out_dir, staging)
 
 offload.EventPageHelper.start = start
-if mode == "shared":  # the helper is sent two chunks of 4, and this process does the rest
-    offload.CHUNK = 4
-    sends = []
-    timeline_pages = offload.EventPages.timeline_pages
+if mode in ("shared", "both"):
+    # shared: the helper is sent two chunks of 4, and this process takes the rest; both:
+    # once this process starts taking pages (slowly), the helper goes on being sent some
+    offload.CHUNK = offload.SHARE = 4
+    claim = offload.EventPageHelper._claim
+    taking = threading.Event()
+    after = []
 
-    def counted(self, events):
-        sends.append(1)
-        if len(sends) == 2:
-            helpers[0]._enough.set()
-        return timeline_pages(self, events)
+    def limited(self, count):
+        if threading.current_thread().name != "timeline-send":
+            taking.set()
+            time.sleep(0.02)
+        elif len(self._sent) >= 8:
+            if mode == "shared":
+                return []
+            taking.wait()
+        found = claim(self, count)
+        if taking.is_set() and threading.current_thread().name == "timeline-send" and found:
+            after.append(len(found))
+        return found
 
-    offload.EventPages.timeline_pages = counted
+    offload.EventPageHelper._claim = limited
     take_back = offload.EventPageHelper.take_back
 
     def taken(self):
-        back = take_back(self)
-        print("taken back", len(back))
+        back = list(take_back(self))
+        print("taken back", len(back) if mode == "shared" else bool(back))
+        if mode == "both":
+            print("sent meanwhile", bool(after))
         return back
 
     offload.EventPageHelper.take_back = taken
@@ -150,7 +162,7 @@ print("helpers", *started)
 """A build in a new process, which keeps what it patches to itself: ``alone`` renders
 every page itself, other modes use a helper from the first page on (but not ``one job``,
 as ``--jobs 1``): ``shared`` one that is sent only 8 of them (this process stages the
-others), ``no python`` one that cannot start, ``killed`` one that is killed at once.
+others), ``both`` one that goes on being sent pages once this process takes some too, ``no python`` one that cannot start, ``killed`` one that is killed at once.
 Prefixed ``count``, it says how many cards it took from the helper. Prefixed ``early``,
 a helper process is started before extraction (offload.Spare);
 ``early spare killed`` kills that one before it is given its work.
@@ -178,6 +190,9 @@ def test_helper_writes_the_same_site(site: Path) -> None:
     assert _build(site, site / "shared", "shared") == [f"taken back {events - 8}",
                                                        f"helpers {events}"]
     assert _files(site / "shared") == _files(site / "alone")
+    assert _build(site, site / "both", "both") == ["taken back True", "sent meanwhile True",
+                                                   f"helpers {events}"]
+    assert _files(site / "both") == _files(site / "alone")
     assert _build(site, site / "fallback", "no python") == [f"helpers {events}"]
     assert _files(site / "fallback") == _files(site / "alone")
 

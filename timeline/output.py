@@ -15,7 +15,7 @@ import shutil
 import stat
 import tempfile
 import time
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -223,8 +223,9 @@ class Helper(Protocol):
     def given(self) -> int:
         """How many of its paths it was given so far."""
 
-    def take_back(self) -> list[str]:
-        """Stop giving it paths: those it was not given yet, which the caller stages."""
+    def take_back(self) -> Iterable[str]:
+        """Paths it was not given yet, for the caller to stage, a few at a time (taken as
+        the iteration goes on, while it goes on being given others)."""
 
     def finish(self) -> list[tuple[str, FileStat, Staged | None]]:
         """Wait for it: every path it staged, with its stat and where it waits; raise what
