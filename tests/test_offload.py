@@ -162,12 +162,12 @@ print("helpers", *started)
 """A build in a new process, which keeps what it patches to itself: ``alone`` renders
 every page itself, other modes use a helper from the first page on (but not ``one job``,
 as ``--jobs 1``): ``shared`` one that is sent only 8 of them (this process stages the
-others), ``both`` one that goes on being sent pages once this process takes some too, ``no python`` one that cannot start, ``killed`` one that is killed at once.
-Prefixed ``count``, it says how many cards it took from the helper. Prefixed ``early``,
-a helper process is started before extraction (offload.Spare);
-``early spare killed`` kills that one before it is given its work.
-Prints (``early``) when each helper process started, what the build raised, whether a helper still
-runs, and how many pages each helper was given."""
+others), ``both`` one that goes on being sent pages once this process takes some too,
+``no python`` one that cannot start, ``killed`` one that is killed at once. Prefixed
+``count``, it says how many cards it took from the helper. Prefixed ``early``, a helper
+process is started before extraction (offload.Spare); ``early spare killed`` kills that
+one before it is given its work. Prints (``early``) when each helper process started, what
+the build raised, whether a helper still runs, and how many pages each helper was given."""
 
 
 def _build(site: Path, out: Path, mode: str = "helped", cwd: Path | None = None) -> list[str]:
