@@ -158,6 +158,31 @@ def test_kept_merge_equals_merge_from_scratch_with_real_thresholds(seed: int) ->
     _run(100 + seed, steps=15, start=30)
 
 
+def test_pairs_left_out_are_only_those_whose_dates_cannot_match() -> None:
+    """A candidate dated to a year or a season is not paired with the day reports of its
+    buckets (whose dates it can never share), and with everyone else it is; so is it after
+    edits."""
+    rng = random.Random(5)
+    docs = {f"doc{i}": _document(rng, f"doc{i}") for i in range(300)}
+    kept = Merger()
+    kept.update(docs)
+    for step in range(4):
+        cands = [c for _, cs in kept._docs.values() for c in cs]
+        left_out = 0
+        for u in (c for c in cands if c.months is None and c.event.date is not None):
+            bucketed = set().union(*(kept._yearly.get((year, k), set()) for year in u.years
+                                     for k in u.feats.keys
+                                     if kept._df[k] <= kept._limit
+                                     and len(kept._yearly.get((year, k), ())) <= merge.BLOCK_LIMIT))
+            for v in bucketed - {u}:
+                if v not in u.pairs:
+                    left_out += 1
+                    assert v.fine and not similarity.compatible(u.event.date, v.event.date)
+        assert left_out > 50 or step > 0
+        docs[f"doc{step}"] = _document(rng, f"doc{step}")  # an edit: the kept merge goes on
+        assert kept.update(docs) == Merger().update(docs)
+
+
 def test_an_edit_scores_only_the_pairs_it_touches(small_steps: None) -> None:
     rng = random.Random(7)
     docs = {f"doc{i}": _document(rng, f"doc{i}") for i in range(80)}
