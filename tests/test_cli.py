@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import re
@@ -61,6 +62,21 @@ def test_build_ok(make_site: Callable[..., Path], capsys: pytest.CaptureFixture[
     assert event["date"]["start"] == "2025-03-13"
     assert event["sources"][0]["document"] == "a"
     assert "1 documents, 1 events" in capsys.readouterr().out
+
+
+def test_a_build_turns_the_collector_off_only_when_the_process_ends_after_it(
+        make_site: Callable[..., Path]) -> None:
+    """`timeline build` exits at once (cli.run): the collector, which would walk every
+    object of the build once more, stays off. Called as a function, main() leaves it on."""
+    site = make_site({"content/a.md": ARTICLE})
+    assert gc.isenabled()
+    assert main(["build", "-q", str(site)]) == 0
+    assert gc.isenabled()
+    try:
+        assert main(["build", "-q", str(site)], then_exit=True) == 0
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
 
 
 def test_timings_name_each_stage_and_add_up_to_the_build(
