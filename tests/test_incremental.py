@@ -6,15 +6,13 @@ from __future__ import annotations
 import functools
 import os
 import shutil
-import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from timeline import cache
-from timeline.build import Reading, build, extract, make_cache, read_documents
+from timeline.build import build, extract, make_cache, read_documents
 from timeline.config import load_config
 from timeline.errors import BuildFailed
 from timeline.model import Document, Extraction
@@ -89,36 +87,6 @@ def test_extraction_on_several_processes_equals_one(tmp_path: Path) -> None:
     assert all(parallel[doc.id][0] == doc.id for doc in docs)
     assert len(parallel) == 60
     assert seen and seen[-1] == ("extracting", 60, 60)
-
-
-def test_documents_are_extracted_while_the_next_are_read(tmp_path: Path) -> None:
-    """A build hands extraction a Reading, which reads each document when asked: the
-    workers start on the first ones, and their results come in, before the last is read;
-    the result is what reading everything first gives, problems included."""
-    site = _site(tmp_path / "site", n=120)
-    (site / "content" / "broken.md").write_text("---\ntitle: [unclosed\n---\nText.\n")
-    config = load_config(site)
-    docs, problems = read_documents(config)
-    reading = Reading(config)
-    assert len(reading.paths) == 121 and reading.problems == []
-    events: list[str] = []
-
-    def slowly() -> Iterator[Document]:
-        for doc in reading:
-            time.sleep(0.005)
-            events.append("read")
-            yield doc
-
-    def receive(doc: Document, extraction: Extraction) -> Extraction:
-        events.append("received")
-        return extraction
-
-    run = functools.partial(extract, settings=Settings())
-    streamed = extract_many(slowly(), run, receive, jobs=2, total=len(reading.paths))
-    assert reading.problems == problems and len(problems) == 1
-    assert streamed == extract_many(docs, run, receive, jobs=1)
-    last_read = len(events) - 1 - events[::-1].index("read")
-    assert "received" in events[1:last_read], "nothing came back before the last was read"
 
 
 def test_extraction_code_digest_covers_every_module_extraction_imports():

@@ -9,7 +9,7 @@ import hashlib
 import logging
 import os
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 
@@ -49,12 +49,10 @@ class BuildReport:
     unchanged: stamp.Stamp | None = None
     """Set when nothing changed since the last build, which therefore wrote nothing."""
     stages: tuple[tuple[str, float], ...] = ()
-    """Seconds spent in each stage, in order: ``read`` (finding the files, and the check
-    whether anything changed), ``extract`` (reading each document, which the extraction
-    workers start on as soon as there are enough, and the cache's lookups included),
-    ``merge`` (the merge, the ids and the problems), ``write`` (rendering and writing, and
-    storing what the next build compares against). A build that found nothing changed has
-    ``read`` only."""
+    """Seconds spent in each stage, in order: ``read`` (the check whether anything changed
+    included), ``extract`` (the cache's lookups included), ``merge`` (the merge, the ids and
+    the problems), ``write`` (rendering and writing, and storing what the next build
+    compares against). A build that found nothing changed has ``read`` only."""
 
 
 def extract(doc: Document, settings: Settings) -> Extraction:
@@ -199,51 +197,6 @@ def _missing_content_hint(config: Config) -> str:
     return "put your articles in content/ or set content_dir"
 
 
-class Reading:
-    """Stage 1 for the whole site, one document at a time: iterating gives every document
-    to build (not a draft, not a second one with an id already seen), reading each as it is
-    asked for, while ``problems`` fills with every problem found. A build extracts each
-    document as soon as it is read (see extract_all)."""
-
-    def __init__(self, config: Config, memo: ReadMemo | None = None,
-                 raw: Mapping[Path, bytes] | None = None) -> None:
-        self.config, self.memo, self.raw = config, memo, raw
-        self.problems: list[Problem] = []
-        self.paths: list[Path] = []
-        """The files found (before any is read)."""
-        if not config.content_dir.is_dir():
-            self.problems.append(problem(config.content_dir, None, "content folder not found",
-                                         _missing_content_hint(config)))
-            return
-        found: list[Problem] = []
-        self.paths = _discover(config, memo, found)
-        self.problems += [dataclasses.replace(p, path=_shown(p.path, config)) for p in found]
-        if memo is not None and len(memo.files) > len(self.paths):
-            for gone in memo.files.keys() - set(self.paths):
-                del memo.files[gone]
-
-    def __iter__(self) -> Iterator[Document]:
-        config, memo, raw, problems = self.config, self.memo, self.raw, self.problems
-        seen: dict[str, Document] = {}
-        for path in self.paths:
-            known = raw.get(path) if raw is not None else None
-            doc, found = _read_one(path, config, memo) if known is None else read_document(
-                path, config.content_dir, config, raw=known)
-            problems.extend(found)
-            if doc is None:
-                continue
-            if doc.id in seen:
-                problems.append(problem(
-                    path.relative_to(config.site_dir) if path.is_relative_to(config.site_dir)
-                    else path, None, f"two documents have the id '{doc.id}': "
-                    f"{seen[doc.id].path} and {doc.path}", "rename one of them"))
-                continue
-            seen[doc.id] = doc
-            if doc.draft and not config.drafts:
-                continue
-            yield doc
-
-
 def read_documents(config: Config, memo: ReadMemo | None = None,
                    raw: Mapping[Path, bytes] | None = None
                    ) -> tuple[list[Document], list[Problem]]:
@@ -251,8 +204,35 @@ def read_documents(config: Config, memo: ReadMemo | None = None,
 
     With ``memo`` (the dev server's), files whose size and mtime did not change are not
     read again, and content/ is not searched again when none of its folders changed."""
-    reading = Reading(config, memo, raw)
-    return list(reading), reading.problems
+    if not config.content_dir.is_dir():
+        return [], [problem(config.content_dir, None, "content folder not found",
+                            _missing_content_hint(config))]
+    docs: list[Document] = []
+    problems: list[Problem] = []
+    seen: dict[str, Document] = {}
+    found: list[Problem] = []
+    paths = _discover(config, memo, found)
+    problems += [dataclasses.replace(p, path=_shown(p.path, config)) for p in found]
+    if memo is not None and len(memo.files) > len(paths):
+        for gone in memo.files.keys() - set(paths):
+            del memo.files[gone]
+    for path in paths:
+        known = raw.get(path) if raw is not None else None
+        doc, found = _read_one(path, config, memo) if known is None else read_document(
+            path, config.content_dir, config, raw=known)
+        problems.extend(found)
+        if doc is None:
+            continue
+        if doc.id in seen:
+            problems.append(problem(path.relative_to(config.site_dir) if path.is_relative_to(
+                config.site_dir) else path, None, f"two documents have the id '{doc.id}': "
+                f"{seen[doc.id].path} and {doc.path}", "rename one of them"))
+            continue
+        seen[doc.id] = doc
+        if doc.draft and not config.drafts:
+            continue
+        docs.append(doc)
+    return docs, problems
 
 
 def _code_digest() -> str:
@@ -273,34 +253,20 @@ def settings_fingerprint(config: Config) -> str:
             f"{config.dates.date_order}")
 
 
-def extract_all(docs: Iterable[Document], config: Config, cache: ExtractionCache,
+def extract_all(docs: list[Document], config: Config, cache: ExtractionCache,
                 jobs: int | None = None, progress: Progress | None = None,
                 arrived: Callable[[Document, Extraction], object] | None = None,
-                extracting: Callable[[int], object] | None = None, total: int | None = None
-                ) -> tuple[list[Document], dict[str, Extraction]]:
-    """Stages 2-4 for every document: from the cache, else computed on every core; the
-    documents in order, and their extractions. ``docs`` may read each document as it is
-    asked for (a Reading, of ``total`` documents): those read are extracted while the next
-    are read. ``arrived`` hears of each computed extraction as it comes in, while the
-    workers go on; ``extracting`` hears how many documents were found to be extracted so
-    far (not in the cache), each time one more is, before it is."""
+                extracting: Callable[[int], object] | None = None
+                ) -> dict[str, Extraction]:
+    """Stages 2-4 for every document: from the cache, else computed on every core.
+    ``arrived`` hears of each computed extraction as it comes in, while the workers go on;
+    ``extracting`` hears how many are to be computed, before any is."""
     run = functools.partial(extract_and_store, settings=Settings.from_config(config.dates),
                             directory=cache.directory, fingerprint=cache.fingerprint)
-    order: list[Document] = []
-    found: dict[str, Extraction] = {}
-
-    def missing() -> Iterator[Document]:
-        count = 0
-        for doc in docs:
-            order.append(doc)
-            hit = cache.lookup(doc)
-            if hit is not None:
-                found[doc.id] = hit
-                continue
-            count += 1
-            if extracting is not None:
-                extracting(count)
-            yield doc
+    found = {doc.id: hit for doc in docs if (hit := cache.lookup(doc)) is not None}
+    missing = [doc for doc in docs if doc.id not in found]
+    if extracting is not None:
+        extracting(len(missing))
 
     def receive(doc: Document, data: bytes) -> Extraction:
         extraction: Extraction = pickles.loads(data)
@@ -309,10 +275,8 @@ def extract_all(docs: Iterable[Document], config: Config, cache: ExtractionCache
             arrived(doc, extraction)
         return extraction
 
-    if total is None and isinstance(docs, Sequence):
-        total = len(docs)
-    fresh = extract_many(missing(), run, receive, jobs, progress, total)
-    return order, {doc.id: found.get(doc.id) or fresh[doc.id] for doc in order}
+    fresh = extract_many(missing, run, receive, jobs, progress)
+    return {doc.id: found.get(doc.id) or fresh[doc.id] for doc in docs}
 
 
 def extract_and_store(doc: Document, settings: Settings, directory: Path | None,
@@ -343,22 +307,20 @@ class Session:
 
 
 def build_timeline(config: Config, cache: ExtractionCache,
-                   read: Reading | tuple[list[Document], list[Problem]] | None = None,
+                   read: tuple[list[Document], list[Problem]] | None = None,
                    jobs: int | None = None, progress: Progress | None = None,
                    session: Session | None = None,
                    extracting: Callable[[int], object] | None = None) -> Timeline:
-    """Read every document (``read``: the documents read already, or a Reading), extract
-    (through the cache) and merge.
+    """Read every document, extract (through the cache) and merge.
 
     With ``session`` (the dev server's), only what changed since its last build is merged
-    again; the result is the same. ``extracting`` is as in extract_all."""
-    read = read if read is not None else Reading(config)
-    documents, found = (read, read.problems) if isinstance(read, Reading) else read
+    again; the result is the same. ``extracting`` hears how many documents are to be
+    extracted (not found in the cache), before any is."""
+    docs, problems = read or read_documents(config)
+    problems = list(problems)
     merger = session.merger if session is not None else Merger()
-    docs, extractions = extract_all(
-        documents, config, cache, jobs, progress, lambda doc, x: merger.stage(doc.id, x.events),
-        extracting, len(read.paths) if isinstance(read, Reading) else None)
-    problems = list(found)  # (a Reading's are all found once it is read through)
+    extractions = extract_all(docs, config, cache, jobs, progress,
+                              lambda doc, x: merger.stage(doc.id, x.events), extracting)
     if progress is not None:
         progress("merging", 0, 1)
     merged = merger.update({doc_id: x.events for doc_id, x in extractions.items()},
@@ -451,7 +413,8 @@ def _build(config: Config, cache: ExtractionCache | None, strict: bool, write: b
             return BuildReport(empty, {}, None, seconds, warnings=done.warnings,
                                unchanged=done, stages=(("read", seconds),))
         stamp.forget(cache.directory)
-    read = Reading(config, raw=raw)  # each document read as extraction asks for it
+    read = read_documents(config, raw=raw)
+    raw.clear()  # the documents hold their text now
     marks = [("read", started), ("extract", time.perf_counter())]
 
     def noted(stage: str, done: int, total: int) -> None:
@@ -463,9 +426,8 @@ def _build(config: Config, cache: ExtractionCache | None, strict: bool, write: b
     spare = Spare(write and (default_jobs() if jobs is None else jobs) > 1)
     try:
         timeline = build_timeline(config, cache, read, jobs, noted, extracting=spare.want)
-        raw.clear()  # the documents hold their text now
         if cache.misses and write:  # entries of edited or removed articles are garbage now
-            cache.prune({cache.key(doc) for doc in timeline.documents})
+            cache.prune({cache.key(doc) for doc in read[0]})
         errors = [p for p in timeline.problems if p.severity == "error" or strict]
         if errors:
             raise BuildFailed(timeline.problems)

@@ -50,9 +50,9 @@ MIN_PAGES = 2000
 and sending it the events costs more than it saves."""
 
 EARLY = 250
-"""A build that finds at least this many articles to extract starts its helper then, while
-it goes on reading and extracting (see Spare): each article gives several events, so such
-a build likely has more than MIN_PAGES event pages to write."""
+"""A build with at least this many articles to extract starts its helper before extracting
+them (see Spare): each article gives several events, so such a build likely has more than
+MIN_PAGES event pages to write."""
 
 CHUNK = 256
 """Event pages per message to the helper."""
@@ -142,9 +142,9 @@ class Process:
 
 
 class Spare:
-    """A helper started during extraction, for the event pages written after it, as soon
-    as a build has found that many articles to extract that it will likely have thousands
-    of event pages to write (EARLY). helper_for() hands it to the EventPageHelper; close() stops it
+    """A helper started before extraction, for the event pages written after it, when a
+    build has that many articles to extract that it will likely have thousands of event
+    pages to write (EARLY). helper_for() hands it to the EventPageHelper; close() stops it
     when none did.
 
     Started then, its start-up (an interpreter and its imports, about 0.2 s) is off the
@@ -159,9 +159,8 @@ class Spare:
         self._process: Process | None = None
 
     def want(self, extracting: int) -> None:
-        """Start the helper once ``extracting``, the articles found to be extracted so far,
-        reaches EARLY. Where it cannot start, the helper is started (or fails to) when
-        needed."""
+        """Start the helper if ``extracting`` articles are about to be extracted, at least
+        EARLY. Where it cannot start, the helper is started (or fails to) when needed."""
         if self.enabled and self._process is None and extracting >= EARLY:
             self.enabled = False
             with contextlib.suppress(OSError):

@@ -7,16 +7,14 @@ this process: starting workers costs more than it saves below a few dozen docume
 
 from __future__ import annotations
 
-import collections
 import concurrent.futures as cf
 import functools
 import gc
-import itertools
 import multiprocessing
 import os
 import sys
 import threading
-from collections.abc import Callable, Iterable, Sequence, Sized
+from collections.abc import Callable, Sequence
 from multiprocessing.reduction import ForkingPickler
 from typing import TypeVar
 
@@ -77,66 +75,40 @@ def _run_chunk(extract: Extract[T], docs: Sequence[Document]) -> list[T]:
     return [extract(doc) for doc in docs]
 
 
-def extract_many(docs: Iterable[Document], extract: Extract[T],
-                 receive: Callable[[Document, T], U], jobs: int | None = None,
-                 progress: Progress | None = None, total: int | None = None
-                 ) -> dict[str, U]:
+def extract_many(docs: Sequence[Document], extract: Extract[T], receive: Callable[[Document, T], U],
+                 jobs: int | None = None, progress: Progress | None = None) -> dict[str, U]:
     """``receive(doc, extract(doc))`` of every document by id, extract on ``jobs`` processes
     (default: every core) and receive here, as each result comes in: what receive does
     (decoding the result, say) then runs while the workers go on with the others.
 
-    ``docs`` may be an iterator that reads each document as it is asked for: the workers
-    start as soon as there are enough, and extract those while the others are read.
-    ``total`` is how many there are likely to be (default: ``len(docs)``), for the chunks'
-    size and for ``progress``.
-
     ``extract`` must be picklable (a module-level function or a partial of one)."""
     jobs = default_jobs() if jobs is None else max(1, jobs)
-    stream = iter(docs)
-    first = list(itertools.islice(stream, MIN_PARALLEL))
-    if total is None:
-        total = len(docs) if isinstance(docs, Sized) else len(first)
+    total = len(docs)
     out: dict[str, U] = {}
-    if jobs == 1 or len(first) < MIN_PARALLEL:
-        for doc in itertools.chain(first, stream):
+    if jobs == 1 or total < MIN_PARALLEL:
+        for i, doc in enumerate(docs, 1):
             out[doc.id] = receive(doc, extract(doc))
             if progress is not None:
-                progress("extracting", len(out), max(total, len(out)))
+                progress("extracting", i, total)
         return out
     method = _start_method()
     if method == "fork":
         # Extract one document here first: the tables extraction builds on first use (the
         # rule index, about a tenth of a second) are then inherited by every worker instead
         # of being built again in each.
-        out[first[0].id] = receive(first[0], extract(first[0]))
-        first = first[1:]
+        out[docs[0].id] = receive(docs[0], extract(docs[0]))
+        docs = docs[1:]
     # Chunks big enough to amortise pickling, small enough to balance and show progress.
     size = max(4, min(64, total // (jobs * 8) or 1))
-    finished: collections.deque[cf.Future[list[T]]] = collections.deque()
+    chunks = [docs[i:i + size] for i in range(0, len(docs), size)]
     context = multiprocessing.get_context(method)
-    with cf.ProcessPoolExecutor(max_workers=jobs, mp_context=context,
+    with cf.ProcessPoolExecutor(max_workers=min(jobs, len(chunks)), mp_context=context,
                                 initializer=_start_worker) as pool:
-        chunks: dict[cf.Future[list[T]], list[Document]] = {}
-
-        def take(future: cf.Future[list[T]]) -> None:
-            for doc, extraction in zip(chunks.pop(future), future.result(), strict=True):
+        futures = {pool.submit(functools.partial(_run_chunk, extract), chunk): chunk
+                   for chunk in chunks}
+        for future in cf.as_completed(futures):
+            for doc, extraction in zip(futures[future], future.result(), strict=True):
                 out[doc.id] = receive(doc, extraction)
             if progress is not None:
-                progress("extracting", len(out), max(total, len(out)))
-
-        chunk: list[Document] = []
-        for doc in itertools.chain(first, stream):
-            chunk.append(doc)
-            if len(chunk) == size:
-                future = pool.submit(functools.partial(_run_chunk, extract), chunk)
-                chunks[future] = chunk
-                future.add_done_callback(finished.append)  # (from the pool's thread)
-                chunk = []
-            while finished:  # what came in meanwhile, without waiting for more
-                take(finished.popleft())
-        if chunk:
-            future = pool.submit(functools.partial(_run_chunk, extract), chunk)
-            chunks[future] = chunk
-        for future in cf.as_completed(list(chunks)):
-            take(future)
+                progress("extracting", len(out), total)
     return out
