@@ -422,6 +422,3 @@ def _helper(jobs: Connection, results: Connection) -> None:
 if __name__ == "__main__":
     _helper(Connection(int(sys.argv[1]), writable=False),
             Connection(int(sys.argv[2]), readable=False))
-    # Everything is said and staged: leave without freeing every object one by one (the
-    # build waits for this process to end, 0.05 s at 4,000 articles; see cli.run).
-    os._exit(0)
