@@ -4,6 +4,10 @@ two references on the same files (the floor: markdown-it-py + Jinja2 alone; Elev
     python bench/build.py                 # 1,000 and 4,000 generated articles
     python bench/build.py --sizes 200     # a quick look
     python bench/build.py --no-eleventy   # skip the Node reference
+    python bench/build.py --repeat 1      # one cold build and one of each reference
+
+The cold build and the references are run in turn three times (``--repeat``), and the
+medians are reported with their range, and the largest peak memory.
 
 Every timing is a fresh ``timeline build`` process (start-up included) except "edit,
 serve": what `timeline serve` takes from one article written to the reload signal (and to
@@ -231,7 +235,8 @@ def discard(path: Path, work: Path) -> None:
         path.rename(Path(tempfile.mkdtemp(dir=trash)) / path.name)
 
 
-def measure(n: int, work: Path, jobs: str | None, eleventy: bool) -> dict[str, float]:
+def measure(n: int, work: Path, jobs: str | None, eleventy: bool, repeat: int = 1
+            ) -> dict[str, float]:
     site = work / f"site-{n}"
     if not (site / "content").is_dir():
         subprocess.run([sys.executable, str(BENCH / "make_corpus.py"), str(n),
@@ -240,10 +245,32 @@ def measure(n: int, work: Path, jobs: str | None, eleventy: bool) -> dict[str, f
     size = sum(p.stat().st_size for p in files)
     print(f"\n{n} articles ({len(files)} files, {size / len(files) / 1024:.1f} KB each)")
     extra = ["--jobs", jobs] if jobs else []
-    discard(site / ".timeline-cache", work)
-    discard(site / "output", work)
+    binary = eleventy_bin() if eleventy else None
+    # The cold build and both references, taken in turn ``repeat`` times: this machine's
+    # speed varies by a fifth from run to run, so one run of each can be a lucky one.
+    colds: list[tuple[float, int, float]] = []
+    floors: list[float] = []
+    elevens: list[float] = []
+    for _ in range(repeat):
+        discard(site / ".timeline-cache", work)
+        discard(site / "output", work)
+        colds.append(timeline(site, *extra))
+        floor_out = work / f"floor-{n}"
+        discard(floor_out, work)
+        floors.append(run([sys.executable, "-c", FLOOR, str(site / "content"),
+                           str(floor_out)])[0])
+        if binary is not None:
+            out = work / f"eleventy-{n}"
+            discard(out, work)
+            elevens.append(run([str(binary), f"--input={site / 'content'}", f"--output={out}",
+                                "--quiet"], cwd=work)[0])
     r: dict[str, float] = {}
-    r["cold"], r["cold_mb"], r["cold_sys"] = timeline(site, *extra)
+    r["cold"] = statistics.median(c[0] for c in colds)
+    r["cold_mb"] = max(c[1] for c in colds)
+    r["cold_sys"] = statistics.median(c[2] for c in colds)
+    r["floor"] = statistics.median(floors)
+    if elevens:
+        r["eleventy"] = statistics.median(elevens)
     r["warm"], r["warm_mb"], _ = timeline(site, *extra)
     target = sorted(files)[len(files) // 2]
     original = target.read_text(encoding="utf-8")
@@ -252,29 +279,27 @@ def measure(n: int, work: Path, jobs: str | None, eleventy: bool) -> dict[str, f
     target.write_text(original, encoding="utf-8")
     timeline(site, *extra)
     r["serve_signal"], r["serve_page"] = serve_edit(site)
-    floor_out = work / f"floor-{n}"
-    discard(floor_out, work)
-    r["floor"], _, _ = run([sys.executable, "-c", FLOOR, str(site / "content"), str(floor_out)])
-    binary = eleventy_bin() if eleventy else None
-    if binary is not None:
-        out = work / f"eleventy-{n}"
-        discard(out, work)
-        r["eleventy"], _, _ = run([str(binary), f"--input={site / 'content'}",
-                                   f"--output={out}", "--quiet"], cwd=work)
     output = site / "output"
     pages = sum(1 for p in output.rglob("*") if p.is_file())
     mb = 2**20
+
+    def spread(values: list[float]) -> str:
+        return f" (of {len(values)}: {min(values):.2f} to {max(values):.2f} s)" \
+            if len(values) > 1 else ""
+
     print(f"  cold build        {r['cold']:7.2f} s   peak {r['cold_mb'] / mb:6.0f} MB   "
-          f"({r['cold_sys']:.1f} s of it in the kernel; {pages} files written)")
+          f"({r['cold_sys']:.1f} s of it in the kernel; {pages} files written)"
+          f"{spread([c[0] for c in colds])}")
     print(f"  warm build        {r['warm']:7.2f} s   peak {r['warm_mb'] / mb:6.0f} MB")
     print(f"  one-article edit  {r['edit']:7.2f} s   peak {r['edit_mb'] / mb:6.0f} MB   "
           "(a new `timeline build` process)")
     print(f"  edit, serve       {r['serve_signal'] * 1000:7.0f} ms  to the reload signal, "
           f"{r['serve_page'] * 1000:.0f} ms to the reloaded page (`timeline serve`)")
-    print(f"  floor             {r['floor']:7.2f} s   cold/floor {r['cold'] / r['floor']:.1f}x")
+    print(f"  floor             {r['floor']:7.2f} s   cold/floor {r['cold'] / r['floor']:.1f}x"
+          f"{spread(floors)}")
     if "eleventy" in r:
         print(f"  eleventy          {r['eleventy']:7.2f} s   cold/eleventy "
-              f"{r['cold'] / r['eleventy']:.2f}x")
+              f"{r['cold'] / r['eleventy']:.2f}x{spread(elevens)}")
     return r
 
 
@@ -284,12 +309,15 @@ def main() -> None:
     parser.add_argument("--jobs", help="passed to timeline build --jobs")
     parser.add_argument("--work", type=Path, help="keep corpora here (default: a temp dir)")
     parser.add_argument("--no-eleventy", action="store_true")
+    parser.add_argument("--repeat", type=int, default=3, metavar="N",
+                        help="cold builds and references, in turn, N times: the medians "
+                        "(and the largest peak) are reported (default 3)")
     args = parser.parse_args()
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores")
     work = args.work or Path(tempfile.mkdtemp(prefix="timeline-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     for n in args.sizes:
-        measure(n, work, args.jobs, not args.no_eleventy)
+        measure(n, work, args.jobs, not args.no_eleventy, max(1, args.repeat))
     shutil.rmtree(work / ".trash", ignore_errors=True)
     if args.work is None:
         shutil.rmtree(work, ignore_errors=True)
