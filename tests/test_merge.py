@@ -178,6 +178,8 @@ def test_pairs_left_out_are_only_those_whose_dates_cannot_match() -> None:
                 if v not in u.pairs:
                     left_out += 1
                     assert v.fine and not similarity.compatible(u.event.date, v.event.date)
+                else:
+                    assert not v.fine
         assert left_out > 50 or step > 0
         docs[f"doc{step}"] = _document(rng, f"doc{step}")  # an edit: the kept merge goes on
         assert kept.update(docs) == Merger().update(docs)
