@@ -160,10 +160,11 @@ class Features:
     the keys of Chinese, Xi and Jinping), when it gives more than one."""
 
 
-_CUE_KINDS: dict[str, list[tuple[str, str]]] = {}
-for _kind, _cues in KINDS.items():
-    for _cue in _cues:
-        _CUE_KINDS.setdefault(_cue[0], []).append((_cue, _kind))
+_CUES = sorted({cue for cues in KINDS.values() for cue in cues})
+_CUE_KINDS = {cue: frozenset(kind for kind, cues in KINDS.items()
+                             if any(cue.startswith(c) for c in cues)) for cue in _CUES}
+"""Each cue -> the kinds of every cue it begins with, itself included: the kinds found
+where it is the longest cue that matches ("launched an offensive": invasion and launch)."""
 
 
 _Trie = dict[str, "_Trie"]
@@ -192,22 +193,21 @@ def _trie_pattern(words: list[str]) -> str:
     return build(trie)
 
 
-_CUE_START = re.compile(r"\b(?=" + _trie_pattern([c for cues in KINDS.values()
-                                                  for c in cues]) + ")")
-"""Every place where some cue of a kind of happening starts (zero-width, so a cue inside
-another one's words is found too)."""
+_CUE_AT = re.compile(r"\b(?=(" + _trie_pattern(_CUES) + "))")
+"""The longest cue of a kind of happening that starts at each word start (a trie's match is
+the longest: every cue that also starts there begins it), caught inside a look-ahead so that
+a cue inside another one's words is found too."""
 
 
 def kinds_of(low: str) -> frozenset[str]:
     """The kinds of happening whose cues occur in ``low`` (lower-case text), each cue at the
     start of a word."""
-    found = set()
-    for match in _CUE_START.finditer(low):
-        at = match.start()
-        for cue, kind in _CUE_KINDS[low[at]]:
-            if low.startswith(cue, at):
-                found.add(kind)
-    return _frozen(found)
+    cues = _CUE_AT.findall(low)
+    if not cues:
+        return _NONE
+    if len(cues) == 1:
+        return _CUE_KINDS[cues[0]]
+    return frozenset().union(*[_CUE_KINDS[cue] for cue in cues])
 
 
 @functools.lru_cache(maxsize=65_536)
