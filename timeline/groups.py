@@ -81,7 +81,10 @@ def agglomerate(events: Sequence[Event], edges: list[tuple[float, int, int]],
     cited = {i: {(e.citations[0].document, e.citations[0].sentence)}
              for i, e in enumerate(events)}
     notes: dict[int, list[str]] = {}
-    linked = {(i, j) for _, i, j in edges}
+    linked: dict[int, set[int]] = {i: set() for i in range(len(events))}
+    for _, i, j in edges:
+        linked[i].add(j)
+        linked[j].add(i)
     loose = {i: vague(e.date) for i, e in enumerate(events)}
     """Groups whose every report has a vague date (a season, a year)."""
     best: dict[int, float] = {}
@@ -109,7 +112,7 @@ def agglomerate(events: Sequence[Event], edges: list[tuple[float, int, int]],
                         "looser of the two")
             continue
         if loose[first] and loose[second] and not all(
-                (min(a, b), max(a, b)) in linked for a in joined[first] for b in joined[second]):
+                linked[a].issuperset(joined[second]) for a in joined[first]):
             # Dated to a season or a year only: a report joins only when alike with every
             # report of the group. "X and Y last met in Seoul in 2019" shares its date and
             # words with every such sentence of the year: one by one, single links made an

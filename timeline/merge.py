@@ -22,7 +22,7 @@ from datetime import date
 from operator import itemgetter
 
 from timeline.dates import sort_key, span_label
-from timeline.groups import Refused, agglomerate, same_span
+from timeline.groups import Refused, agglomerate, combine, same_span
 from timeline.model import DateSpan, Event, Precision
 from timeline.similarity import (
     Features,
@@ -331,6 +331,12 @@ class Merger:
 
     def _regroup(self, members: list[_Cand]) -> list[Item]:
         """Merge one connected group, best pair first, and remember it on its members."""
+        if len(members) == 1:  # (most groups: 27,000 of 29,500 at 4,000 articles)
+            only = members[0]
+            event = combine([only.event], [])  # (what agglomerate gives for one)
+            items = [((sort_key(event.date), event.title, only.order), event)]
+            only.group = _Group(members, items)
+            return items
         members.sort(key=lambda c: c.order)
         items = [(((sort_key(e.date), e.title, members[first].order)), e)
                  for first, e in self._agglomerate(members)]
