@@ -17,7 +17,7 @@ from timeline.config import Config, load_config
 from timeline.documents import read_document
 from timeline.model import Document, Precision
 from timeline.sentences import split_sentences
-from timeline.similarity import KINDS, kinds_of
+from timeline.similarity import KINDS, Features, kinds_of, mass, score
 from timeline.temporal import Settings, find_document_mentions
 
 _SITE = Path(tempfile.mkdtemp(prefix="timeline-props-"))
@@ -174,3 +174,36 @@ def test_kinds_found_in_one_pass_are_those_each_cue_finds(pieces: list[str]) -> 
     expected = {kind for kind, cues in KINDS.items()
                 if any(re.search(r"\b" + re.escape(c), low) for c in cues)}
     assert kinds_of(low) == expected
+
+
+_NAMES = ["xi", "lvrv", "shg", "park", "seoul", "beijing", "hanoi"]
+_WORDS = ["w:talk", "w:border", "w:trade", "w:grain", "w:envoy", "w:summit", "w:deal"]
+_features = st.builds(
+    lambda names, words, quotes, kinds, places, actors: Features(
+        frozenset(names), frozenset(words), frozenset(quotes), frozenset(kinds),
+        (*sorted(names), *sorted(words), *sorted(quotes)),
+        frozenset(places) & frozenset(names),
+        tuple(tuple(sorted(set(a) & set(names))) for a in actors if set(a) & set(names))),
+    st.sets(st.sampled_from(_NAMES), max_size=5), st.sets(st.sampled_from(_WORDS), max_size=6),
+    st.sets(st.sampled_from(["q:we agreed", "q:a new era"]), max_size=1),
+    st.sets(st.sampled_from(sorted(KINDS)), max_size=2),
+    st.sets(st.sampled_from(_NAMES), max_size=2),
+    st.lists(st.lists(st.sampled_from(_NAMES), min_size=1, max_size=2), max_size=3))
+
+
+@given(a=_features, b=_features, bar=st.sampled_from([0.5, 0.7, 0.8]),
+       weights=st.lists(st.floats(0.05, 6.0), min_size=16, max_size=16))
+@settings(max_examples=400, deadline=None)
+def test_a_score_with_a_bar_is_the_score_whenever_it_reaches_the_bar(
+        a: Features, b: Features, bar: float, weights: list[float]) -> None:
+    """score() with a bar skips what cannot lift a pair over it (the words, when the names
+    leave it below, and the penalties): it must reach the bar exactly when the full score
+    does, and then be equal to it."""
+    keys = [*_NAMES, *_WORDS, "q:we agreed", "q:a new era"]
+    idf = dict(zip(keys, weights, strict=True))
+    mass_a, mass_b = mass(a, idf), mass(b, idf)
+    full = score(a, b, mass_a, mass_b, idf)
+    bounded = score(a, b, mass_a, mass_b, idf, bar)
+    assert (bounded >= bar) == (full >= bar)
+    if full >= bar:
+        assert bounded == full

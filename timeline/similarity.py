@@ -322,19 +322,31 @@ def mass(f: Features, idf: Mapping[str, float]) -> tuple[float, float]:
 def parts(a: Features, b: Features, mass_a: tuple[float, float], mass_b: tuple[float, float],
           idf: Mapping[str, float]) -> tuple[float, float, bool, bool]:
     """Name overlap, word overlap, a shared quote, a shared kind of happening."""
+    return (_names(a, b, mass_a, mass_b, idf), _words(a, b, mass_a, mass_b, idf),
+            not a.quotes.isdisjoint(b.quotes), not a.kinds.isdisjoint(b.kinds))
+
+
+def _names(a: Features, b: Features, mass_a: tuple[float, float], mass_b: tuple[float, float],
+           idf: Mapping[str, float]) -> float:
+    """The weight of the names both give, against the lighter one's (see parts)."""
     shared = a.names & b.names
-    names = math.fsum([idf[k] for k in shared]) / max(min(mass_a[0], mass_b[0]), 1.5) \
-        if shared else 0.0
-    if shared and shared <= a.places & b.places and not (a.names <= a.places
-                                                         or b.names <= b.places):
+    if not shared:
+        return 0.0
+    names = math.fsum([idf[k] for k in shared]) / max(min(mass_a[0], mass_b[0]), 1.5)
+    if shared <= a.places & b.places and not (a.names <= a.places or b.names <= b.places):
         names *= PLACE_ONLY  # the same place, and each names others: other people there
-    elif shared and shared <= a.places | b.places and a.kinds.isdisjoint(b.kinds) and \
+    elif shared <= a.places | b.places and a.kinds.isdisjoint(b.kinds) and \
             not (a.names <= a.places | b.places and b.names <= a.places | b.places):
         names *= PLACE_ONLY  # only a place in common, and nothing of what happened there
+    return names
+
+
+def _words(a: Features, b: Features, mass_a: tuple[float, float], mass_b: tuple[float, float],
+           idf: Mapping[str, float]) -> float:
+    """The weight of the words both use, against the lighter one's (see parts)."""
     shared = a.words & b.words
-    words = math.fsum([idf[k] for k in shared]) / max(min(mass_a[1], mass_b[1]), 3.0) \
+    return math.fsum([idf[k] for k in shared]) / max(min(mass_a[1], mass_b[1]), 3.0) \
         if shared else 0.0
-    return names, words, not a.quotes.isdisjoint(b.quotes), not a.kinds.isdisjoint(b.kinds)
 
 
 PLACE_CONFLICT = 0.3
@@ -389,9 +401,16 @@ def _own_weight(a: Features, b: Features, idf: Mapping[str, float]) -> float:
 def score(a: Features, b: Features, mass_a: tuple[float, float], mass_b: tuple[float, float],
           idf: Mapping[str, float], bar: float = -1.0) -> float:
     """A 0-1-ish similarity. With ``bar``, one below it may be any value below it: the
-    penalties, which can only lower it, are not worked out when it is below already."""
-    names, words, quote, kind = parts(a, b, mass_a, mass_b, idf)
-    total = 0.55 * min(names, 1.0) + 0.3 * min(words, 1.0) + 0.25 * quote + 0.35 * kind
+    words are not weighed when the names alone leave the total below it (most pairs of
+    reports dated to a year), nor the penalties, which can only lower it, when it is below
+    already."""
+    quote, kind = not a.quotes.isdisjoint(b.quotes), not a.kinds.isdisjoint(b.kinds)
+    named = 0.55 * min(_names(a, b, mass_a, mass_b, idf), 1.0)
+    # (the total with words at their most, added in the same order: never below the total)
+    if named + 0.3 + 0.25 * quote + 0.35 * kind < bar:
+        return named
+    words = _words(a, b, mass_a, mass_b, idf)
+    total = named + 0.3 * min(words, 1.0) + 0.25 * quote + 0.35 * kind
     if total < bar:
         return total
     return total - PLACE_CONFLICT * elsewhere(a, b) - STRANGERS * strangers(a, b, idf)
