@@ -331,9 +331,11 @@ class Merger:
 
     def _regroup(self, members: list[_Cand]) -> list[Item]:
         """Merge one connected group, best pair first, and remember it on its members."""
-        if len(members) == 1:  # (most groups: 27,000 of 29,500 at 4,000 articles)
+        if len(members) == 1:  # (most groups: 28,231 of 29,460 at 4,000 articles)
             only = members[0]
-            event = combine([only.event], [])  # (what agglomerate gives for one)
+            # what agglomerate gives for one report (whose preferred language cannot
+            # matter: there is no other report to take the title from)
+            event = combine([only.event], [])
             items = [((sort_key(event.date), event.title, only.order), event)]
             only.group = _Group(members, items)
             return items
