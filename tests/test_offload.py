@@ -373,3 +373,34 @@ def test_the_helper_gets_the_articles_text_only_if_event_pages_may_show_it(site:
     assert helped == _files(site / "alone")
     assert any(b'<span class="opening">' in data and b'<span class="opening"></span>' not in data
                for path, data in helped.items() if path.startswith("events/"))
+
+
+def test_a_plan_makes_its_digests_only_when_they_are_read(
+        site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A first build hands its event pages to the helper before the site's keys exist (they
+    are needed only to compare with an earlier build, and to record this one): the plan's
+    paths and event pages come without them, and its digests make them once."""
+    from timeline import render
+
+    config = load_config(site)
+    timeline = build_timeline(config, make_cache(config, False))
+    made: list[int] = []
+    real = render.site_keys
+
+    def counted(*args: object, **kwargs: object) -> object:
+        made.append(1)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(render, "site_keys", counted)
+    plan = plan_pages(timeline, config, load_theme(config))
+    paths = list(plan.render)
+    pages = event_pages(plan.render)
+    assert pages is not None and pages.portable() and len(pages.index) == len(timeline.events)
+    assert offload.helper_for(pages, list(pages.index) * 50, config) is not None
+    assert made == []
+    digests = dict(plan.digests)
+    assert made == [1]
+    assert list(digests) == paths and all(len(d) == 32 for d in digests.values())
+    assert dict(plan.digests) == digests and made == [1]
+    monkeypatch.setattr(render, "site_keys", real)
+    assert digests == dict(plan_pages(timeline, config, load_theme(config)).digests)

@@ -59,8 +59,11 @@ def _render_and_write(timeline: Timeline, config: Config, theme: Theme, cache_di
             pass
     plan = plan_pages(timeline, config, theme, env, reuse)
     files = RenderedFiles(plan)
+    # (without an earlier build's pages, nothing is kept, and the digests are made later:
+    # see plan_pages)
     kept = {path: found for path, digest in plan.digests.items()
-            if (found := reuse.unchanged_on_disk(path, digest)) is not None}
+            if (found := reuse.unchanged_on_disk(path, digest)) is not None} \
+        if record.pages else {}
     if not write:  # timeline check: every page must render
         for path in files:
             files[path]

@@ -78,13 +78,13 @@ class _Renderer:
     """Renders pages with the paths and helpers every template gets."""
 
     def __init__(self, timeline: Timeline, config: Config, theme: Theme,
-                 env: jinja2.Environment, reuse: Reuse, keys: SiteKeys) -> None:
+                 env: jinja2.Environment, reuse: Reuse, keys: SiteKeys | None = None) -> None:
         self.timeline = timeline
         self.config = config
         self.env = env
         self.theme = theme
         self.reuse = reuse
-        self.keys = keys
+        self._keys = keys
         self.docs = {d.id: d for d in timeline.documents}
         md = MarkdownIt("commonmark", {"html": config.allow_html, "linkify": False})
         self.inline: Callable[[str], str] = md.renderInline
@@ -102,6 +102,14 @@ class _Renderer:
         """What stands for a card until the page is rendered (see page): one random
         token per build rather than per page, which cost an event page a twentieth of
         its time (os.urandom each time), is as unknowable to what a page shows."""
+
+    @property
+    def keys(self) -> SiteKeys:
+        """Every digest of the site (see timeline.pagekeys), made when first needed: a first
+        build starts writing event pages in another process before it has them."""
+        if self._keys is None:
+            self._keys = site_keys(self.timeline, self.config, self.theme, self.reuse.keys)
+        return self._keys
 
     def timeline_page(self, event: Event) -> str:
         """The path of the page whose timeline shows ``event``."""
@@ -326,8 +334,9 @@ class SitePlan:
 
     render: Mapping[str, Callable[[], bytes]]
     """Path -> the function that renders its bytes."""
-    digests: dict[str, str]
-    """Path -> the digest of its inputs: equal digests, equal bytes."""
+    digests: Mapping[str, str]
+    """Path -> the digest of its inputs: equal digests, equal bytes (all made when first
+    read)."""
 
 
 _memos: weakref.WeakKeyDictionary[jinja2.Environment, Reuse] = weakref.WeakKeyDictionary()
@@ -345,20 +354,31 @@ def memo_for(env: jinja2.Environment) -> Reuse:
 def plan_pages(timeline: Timeline, config: Config, theme: Theme,
                env: jinja2.Environment | None = None, reuse: Reuse | None = None) -> SitePlan:
     """Every output path with its render function and digest; with ``reuse``, pages and
-    pieces of the last build are taken from it instead of rendered again."""
+    pieces of the last build are taken from it instead of rendered again.
+
+    The digests (and the site's keys they are made from: a tenth of a second per 1,000
+    articles) are made when first read, so that a first build, which has no earlier pages
+    to compare them with, starts a helper on its event pages before making them."""
     env = env or theme.environment()
     reuse = reuse or Reuse()
-    keys = site_keys(timeline, config, theme, reuse.keys)
-    r = _Renderer(timeline, config, theme, env, reuse, keys)
+    r = _Renderer(timeline, config, theme, env, reuse)
     plan: dict[str, Callable[[], bytes]] = {}
-    digests: dict[str, str] = {}
+    inputs: dict[str, Callable[[], str] | None] = {}
+    """Path -> what makes its digest (None for an event page: see event_digests)."""
 
-    def add(path: str, inputs: str, make: Callable[[], bytes]) -> None:
+    def add(path: str, whole_site: bool, make: Callable[[], bytes], *given: object,
+            more: Callable[[SiteKeys], Iterable[object]] | None = None) -> None:
+        """A page made by ``make``, its digest from ``given`` and (what needs the keys)
+        ``more``, with the whole site's digest too when ``whole_site``."""
         plan[path] = make
-        digests[path] = inputs
+        inputs[path] = functools.partial(_page_digest, r, whole_site, given, more)
 
     events = timeline.events
-    key_events = select_key_events(events, config.key_event_sources, keys.counts)
+
+    @functools.cache
+    def key_events() -> tuple[Event, ...]:
+        return select_key_events(events, config.key_event_sources, r.keys.counts)
+
     years = group_events(events)
     limit = config.index_limit
     split = 0 < limit < len(events)
@@ -389,80 +409,119 @@ def plan_pages(timeline: Timeline, config: Config, theme: Theme,
                 for s in part.sections:
                     for e in s.events:
                         r.placed[e.id] = page_path
-    add("index.html", page_digest(keys, True, "index.html"), lambda: r.page(
+    add("index.html", True, lambda: r.page(
         "index.html", "index.html", years=() if split else years, events=events,
-        key_events=key_events, year_links=part_links(years, "index.html", pages, r.url_at(
-            "index.html"))))
+        key_events=key_events(), year_links=part_links(years, "index.html", pages, r.url_at(
+            "index.html"))), "index.html")
     for year in years if split else ():
         if year.sections[0].anchor in sections:
             path = pages[year.anchor]
-            add(path, page_digest(keys, True, path), functools.partial(
-                r.months_page, year, path, years, pages, sections))
+            add(path, True, functools.partial(r.months_page, year, path, years, pages,
+                                              sections), path)
     for year, section, paths, shown in parts:
         count = year.count if section is None else section.count
         for path, part, pager in zip(paths, shown, pagers(
                 paths, lambda here, to: r.url_at(here)(to), count), strict=True):
-            add(path, page_digest(keys, True, path), functools.partial(
+            add(path, True, functools.partial(
                 r.part_page, year, section, part, path, paths[0], pager, years, pages,
-                sections))
-    add(KEY_EVENTS_PATH, page_digest(keys, r.whole_site("key.html"), KEY_EVENTS_PATH,
-                                     event_keys(keys, key_events)),
-        lambda: r.page("key.html", KEY_EVENTS_PATH, key_events=key_events))
-    whole = r.whole_site("event.html")
-    # An event page's digest depends on its event's and neighbours' digests: the dev
-    # server keeps the last ones and hashes again only the pages where those changed.
-    context = (keys.salt, keys.docs, keys.everything if whole else "")
-    known = reuse.event_pages if reuse.in_memory and reuse.event_context == context else {}
-    # (Comprehensions and zips rather than one loop: the dev server runs this for every
-    # event on every edit.)
-    own = [keys.events[e.id] for e in events]
-    paths = [event_path(e) for e in events]
-    # Each page's inputs: its event, its neighbours, and the page that shows it in the
-    # timeline (which its link back names).
-    n = len(events)
-    inputs: list[tuple[str, ...]] = list(zip(
-        own, ["", *own][:n], [*own[1:], ""][:n],
-        [r.timeline_page(e) for e in events], strict=True))
-    event_digests = [
-        found[1] if (found := known.get(path)) is not None and found[0] == given
-        else page_digest(keys, whole, path, list(given))
-        for path, given in zip(paths, inputs, strict=True)]
-    remembered = dict(zip(paths, zip(inputs, event_digests, strict=True), strict=True))
-    digests.update(zip(paths, event_digests, strict=True))
-    event_index = dict(zip(paths, range(n), strict=True))
-    if reuse.in_memory:
-        reuse.event_pages, reuse.event_context = remembered, context
+                sections), path)
+    add(KEY_EVENTS_PATH, r.whole_site("key.html"),
+        lambda: r.page("key.html", KEY_EVENTS_PATH, key_events=key_events()), KEY_EVENTS_PATH,
+        more=lambda keys: [event_keys(keys, key_events())])
+    # (Comprehensions and zips rather than loops: the dev server plans on every edit.)
+    event_paths = [event_path(e) for e in events]
+    event_index = dict(zip(event_paths, range(len(events)), strict=True))
+    inputs.update(dict.fromkeys(event_paths))
     whole = r.whole_site("source.html")
     for doc in timeline.documents:
         path = source_path(doc.id)
-        citing = [keys.events[e] for e in keys.citing.get(doc.id, ())]
-        add(path, page_digest(keys, whole, path, keys.documents[doc.id], citing),
-            functools.partial(r.source_page, doc, path))
-    add("404.html", page_digest(keys, r.whole_site("404.html"), "404.html"),
-        lambda: r.page("404.html", "404.html"))
-    everything = page_digest(keys, True)
-    add("events.json", everything, lambda: r.composite(
+        add(path, whole, functools.partial(r.source_page, doc, path), path,
+            more=functools.partial(_source_inputs, doc.id))
+    add("404.html", r.whole_site("404.html"), lambda: r.page("404.html", "404.html"),
+        "404.html")
+    add("events.json", True, lambda: r.composite(
         "events.json", functools.partial(write_json, timeline, config.title)))
-    add("timelinejs.json", everything, lambda: r.composite(
+    add("timelinejs.json", True, lambda: r.composite(
         "timelinejs.json", functools.partial(write_timelinejs, timeline, config)))
-    add("events.ics", everything, lambda: r.composite(
+    add("events.ics", True, lambda: r.composite(
         "events.ics", functools.partial(write_ics, timeline, config), stamp_of(timeline)))
-    add("feed.xml", everything, lambda: r.composite(
+    add("feed.xml", True, lambda: r.composite(
         "feed.xml", functools.partial(write_atom, timeline, config), feed_updated(timeline)))
     if split:  # the index shows no event: a search over all of them (index.html)
-        add(SEARCH_PATH, everything, lambda: r.composite(
+        add(SEARCH_PATH, True, lambda: r.composite(
             SEARCH_PATH, functools.partial(write_search, events, r.outlets, date_label)))
     if config.site_url:  # a sitemap must list absolute URLs
-        add("sitemap.xml", page_digest(keys, False, "sitemap.xml", [e.id for e in events],
-                                       [d.id for d in timeline.documents], r.parts),
-            lambda: timeline_to_sitemap(timeline, config.site_url, r.parts))
-    add(".nojekyll", page_digest(keys, False, ".nojekyll"), lambda: b"")
+        add("sitemap.xml", False, lambda: timeline_to_sitemap(timeline, config.site_url, r.parts),
+            "sitemap.xml", [e.id for e in events], [d.id for d in timeline.documents], r.parts)
+    add(".nojekyll", False, lambda: b"", ".nojekyll")
     for rel, source in theme.static_files():
-        add(rel.as_posix(), page_digest(keys, False, rel.as_posix(), str(source)),
-            source.read_bytes)
+        add(rel.as_posix(), False, source.read_bytes, rel.as_posix(), str(source))
+
+    def event_digests() -> dict[str, str]:
+        """Each event page's digest: of its event, its neighbours, and the page that shows
+        it in the timeline (which its link back names). The dev server keeps the last ones
+        and hashes again only the pages where those changed."""
+        keys = r.keys
+        whole = r.whole_site("event.html")
+        context = (keys.salt, keys.docs, keys.everything if whole else "")
+        known = reuse.event_pages if reuse.in_memory and reuse.event_context == context else {}
+        own = [keys.events[e.id] for e in events]
+        n = len(events)
+        given: list[tuple[str, ...]] = list(zip(
+            own, ["", *own][:n], [*own[1:], ""][:n], [r.timeline_page(e) for e in events],
+            strict=True))
+        found = [
+            seen[1] if (seen := known.get(path)) is not None and seen[0] == page
+            else page_digest(keys, whole, path, list(page))
+            for path, page in zip(event_paths, given, strict=True)]
+        if reuse.in_memory:
+            reuse.event_pages = dict(zip(event_paths, zip(given, found, strict=True),
+                                         strict=True))
+            reuse.event_context = context
+        return dict(zip(event_paths, found, strict=True))
+
+    def digests() -> dict[str, str]:
+        pages = event_digests()
+        return {path: pages[path] if make is None else make()
+                for path, make in inputs.items()}
+
+    found = _Digests(digests)
     if reuse.in_memory:
-        reuse.forget_pages_except(digests)
-    return SitePlan(_Plan(plan, events, event_index, r, digests, reuse), digests)
+        reuse.forget_pages_except(found)
+    return SitePlan(_Plan(plan, events, event_index, r, found, inputs, reuse), found)
+
+
+def _page_digest(r: _Renderer, whole_site: bool, given: tuple[object, ...],
+                 more: Callable[[SiteKeys], Iterable[object]] | None) -> str:
+    keys = r.keys
+    return page_digest(keys, whole_site, *given, *(more(keys) if more is not None else ()))
+
+
+def _source_inputs(doc_id: str, keys: SiteKeys) -> list[object]:
+    """What a source page shows besides its document: the events citing it."""
+    return [keys.documents[doc_id], [keys.events[e] for e in keys.citing.get(doc_id, ())]]
+
+
+class _Digests(Mapping[str, str]):
+    """A plan's digests, all made when first read."""
+
+    def __init__(self, make: Callable[[], dict[str, str]]) -> None:
+        self._make: Callable[[], dict[str, str]] | None = make
+        self._found: dict[str, str] = {}
+
+    def _all(self) -> dict[str, str]:
+        if self._make is not None:
+            self._found, self._make = self._make(), None
+        return self._found
+
+    def __getitem__(self, path: str) -> str:
+        return self._all()[path]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
 
 
 PAGE_VALUES = frozenset({"year", "years", "key_events", "pager", "events", "parent",
@@ -557,18 +616,19 @@ def event_pages(render: Mapping[str, Callable[[], bytes]]) -> EventPages | None:
 
 
 class _Plan(Mapping[str, Callable[[], bytes]]):
-    """Path -> render function, in the order of ``digests``; an event page's function is
+    """Path -> render function, in the order of ``paths``; an event page's function is
     made when asked for (a site has tens of thousands, and the dev server plans again on
     every edit)."""
 
     def __init__(self, fixed: dict[str, Callable[[], bytes]], events: tuple[Event, ...],
-                 event_index: dict[str, int], renderer: _Renderer, digests: dict[str, str],
-                 reuse: Reuse) -> None:
+                 event_index: dict[str, int], renderer: _Renderer, digests: Mapping[str, str],
+                 paths: Mapping[str, object], reuse: Reuse) -> None:
         self._fixed = fixed
         self._events = events
         self._index = event_index
         self._r = renderer
         self._digests = digests
+        self._paths = paths
         self._reuse = reuse
 
     def __getitem__(self, path: str) -> Callable[[], bytes]:
@@ -589,13 +649,13 @@ class _Plan(Mapping[str, Callable[[], bytes]]):
         return EventPages(self._r, self._events, self._index)
 
     def __contains__(self, path: object) -> bool:
-        return path in self._digests
+        return path in self._paths
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._digests)
+        return iter(self._paths)
 
     def __len__(self) -> int:
-        return len(self._digests)
+        return len(self._paths)
 
 
 def _remembered(reuse: Reuse, path: str, inputs: str, make: Callable[[], bytes]) -> bytes:
