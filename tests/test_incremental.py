@@ -6,15 +6,17 @@ from __future__ import annotations
 import functools
 import os
 import shutil
+import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from timeline import cache
-from timeline.build import build, extract, make_cache, read_documents
+from timeline.build import build, extract, iter_documents, make_cache, read_documents
 from timeline.config import load_config
-from timeline.errors import BuildFailed
+from timeline.errors import BuildFailed, Problem
 from timeline.model import Document, Extraction
 from timeline.parallel import extract_many
 from timeline.temporal import Settings
@@ -87,6 +89,56 @@ def test_extraction_on_several_processes_equals_one(tmp_path: Path) -> None:
     assert all(parallel[doc.id][0] == doc.id for doc in docs)
     assert len(parallel) == 60
     assert seen and seen[-1] == ("extracting", 60, 60)
+
+
+def _extract_and_mark(doc: Document, marks: Path) -> Extraction:
+    (marks / doc.id).touch()
+    return extract(doc, Settings())
+
+
+def test_extraction_from_documents_still_being_read(tmp_path: Path) -> None:
+    """Given an iterator, the workers start before it is exhausted: the last document is
+    read only once a worker has extracted one of those read before (it waits for that, up
+    to half a minute); every document is extracted once, as from a list."""
+    site = _site(tmp_path / "site", n=300)
+    config = load_config(site)
+    docs, _ = read_documents(config)
+    marks = tmp_path / "marks"
+    marks.mkdir()
+    run = functools.partial(_extract_and_mark, marks=marks)
+    read: list[str] = []
+    before_last: list[int] = []
+
+    def reading() -> Iterator[Document]:
+        for doc in docs:
+            if doc is docs[-1]:
+                deadline = time.monotonic() + 30
+                while len(list(marks.iterdir())) < 2 and time.monotonic() < deadline:
+                    time.sleep(0.01)
+                before_last.append(len(list(marks.iterdir())))
+            read.append(doc.id)
+            yield doc
+
+    streamed = extract_many(reading(), run, lambda doc, x: x, jobs=2)
+    assert read == [doc.id for doc in docs] and len(streamed) == 300
+    # (the first document is extracted here, before the workers start: see extract_many)
+    assert before_last[0] >= 2
+    assert streamed == extract_many(docs, functools.partial(extract, settings=Settings()),
+                                    lambda doc, x: x, jobs=1)
+
+
+def test_articles_are_read_one_at_a_time(tmp_path: Path) -> None:
+    """iter_documents reads each file when the next document is asked for: a file that goes
+    away meanwhile is reported, not read before its turn."""
+    site = _site(tmp_path / "site", n=3)
+    config = load_config(site)
+    problems: list[Problem] = []
+    reading = iter_documents(config, problems)
+    first = next(reading)
+    assert first.id == "a0" and problems == []
+    (site / "content" / "a1.md").unlink()
+    assert [doc.id for doc in reading] == ["a2"]
+    assert [p.path.name for p in problems if p.path is not None] == ["a1.md"]
 
 
 def test_extraction_code_digest_covers_every_module_extraction_imports():

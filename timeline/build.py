@@ -9,7 +9,7 @@ import hashlib
 import logging
 import os
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 
@@ -198,17 +198,25 @@ def _missing_content_hint(config: Config) -> str:
 
 
 def read_documents(config: Config, memo: ReadMemo | None = None,
-                   raw: Mapping[Path, bytes] | None = None
+                   raw: dict[Path, bytes] | None = None
                    ) -> tuple[list[Document], list[Problem]]:
     """Stage 1 for the whole site: every readable document, and every problem found.
 
     With ``memo`` (the dev server's), files whose size and mtime did not change are not
     read again, and content/ is not searched again when none of its folders changed."""
-    if not config.content_dir.is_dir():
-        return [], [problem(config.content_dir, None, "content folder not found",
-                            _missing_content_hint(config))]
-    docs: list[Document] = []
     problems: list[Problem] = []
+    return list(iter_documents(config, problems, memo, raw)), problems
+
+
+def iter_documents(config: Config, problems: list[Problem], memo: ReadMemo | None = None,
+                   raw: dict[Path, bytes] | None = None) -> Iterator[Document]:
+    """read_documents() a document at a time, each problem added to ``problems`` as it is
+    found: a build extracts the first documents while it reads the others. A file's bytes
+    in ``raw`` (read already) are taken out of it as they are used."""
+    if not config.content_dir.is_dir():
+        problems.append(problem(config.content_dir, None, "content folder not found",
+                                _missing_content_hint(config)))
+        return
     seen: dict[str, Document] = {}
     found: list[Problem] = []
     paths = _discover(config, memo, found)
@@ -217,7 +225,7 @@ def read_documents(config: Config, memo: ReadMemo | None = None,
         for gone in memo.files.keys() - set(paths):
             del memo.files[gone]
     for path in paths:
-        known = raw.get(path) if raw is not None else None
+        known = raw.pop(path, None) if raw is not None else None  # (the text is the doc's now)
         doc, found = _read_one(path, config, memo) if known is None else read_document(
             path, config.content_dir, config, raw=known)
         problems.extend(found)
@@ -231,8 +239,7 @@ def read_documents(config: Config, memo: ReadMemo | None = None,
         seen[doc.id] = doc
         if doc.draft and not config.drafts:
             continue
-        docs.append(doc)
-    return docs, problems
+        yield doc
 
 
 def _code_digest() -> str:
@@ -253,20 +260,33 @@ def settings_fingerprint(config: Config) -> str:
             f"{config.dates.date_order}")
 
 
-def extract_all(docs: list[Document], config: Config, cache: ExtractionCache,
+def extract_all(docs: Iterable[Document], config: Config, cache: ExtractionCache,
                 jobs: int | None = None, progress: Progress | None = None,
                 arrived: Callable[[Document, Extraction], object] | None = None,
                 extracting: Callable[[int], object] | None = None
                 ) -> dict[str, Extraction]:
-    """Stages 2-4 for every document: from the cache, else computed on every core.
+    """Stages 2-4 for every document: from the cache, else computed on every core (the
+    first ones while the next are still being read, when ``docs`` is an iterator).
     ``arrived`` hears of each computed extraction as it comes in, while the workers go on;
-    ``extracting`` hears how many are to be computed, before any is."""
+    ``extracting`` hears how many are to be computed so far, as each is found (before it
+    is computed)."""
     run = functools.partial(extract_and_store, settings=Settings.from_config(config.dates),
                             directory=cache.directory, fingerprint=cache.fingerprint)
-    found = {doc.id: hit for doc in docs if (hit := cache.lookup(doc)) is not None}
-    missing = [doc for doc in docs if doc.id not in found]
-    if extracting is not None:
-        extracting(len(missing))
+    found: dict[str, Extraction] = {}
+    order: list[str] = []
+
+    def missing() -> Iterator[Document]:
+        count = 0
+        for doc in docs:
+            order.append(doc.id)
+            hit = cache.lookup(doc)
+            if hit is not None:
+                found[doc.id] = hit
+                continue
+            count += 1
+            if extracting is not None:
+                extracting(count)
+            yield doc
 
     def receive(doc: Document, data: bytes) -> Extraction:
         extraction: Extraction = pickles.loads(data)
@@ -275,8 +295,8 @@ def extract_all(docs: list[Document], config: Config, cache: ExtractionCache,
             arrived(doc, extraction)
         return extraction
 
-    fresh = extract_many(missing, run, receive, jobs, progress)
-    return {doc.id: found.get(doc.id) or fresh[doc.id] for doc in docs}
+    fresh = extract_many(missing(), run, receive, jobs, progress)
+    return {doc_id: found.get(doc_id) or fresh[doc_id] for doc_id in order}
 
 
 def extract_and_store(doc: Document, settings: Settings, directory: Path | None,
@@ -310,17 +330,24 @@ def build_timeline(config: Config, cache: ExtractionCache,
                    read: tuple[list[Document], list[Problem]] | None = None,
                    jobs: int | None = None, progress: Progress | None = None,
                    session: Session | None = None,
-                   extracting: Callable[[int], object] | None = None) -> Timeline:
-    """Read every document, extract (through the cache) and merge.
+                   extracting: Callable[[int], object] | None = None,
+                   raw: dict[Path, bytes] | None = None) -> Timeline:
+    """Read every document (unless given them), extract (through the cache) and merge.
 
-    With ``session`` (the dev server's), only what changed since its last build is merged
+    Documents it reads itself are extracted as they are read (the workers start on the
+    first while this process reads the others), from ``raw`` bytes where given. With
+    ``session`` (the dev server's), only what changed since its last build is merged
     again; the result is the same. ``extracting`` hears how many documents are to be
-    extracted (not found in the cache), before any is."""
-    docs, problems = read or read_documents(config)
-    problems = list(problems)
+    extracted (not found in the cache) so far, as each is found."""
+    problems: list[Problem] = []
+    docs: list[Document] = []
+    if read is not None:
+        docs, found = read
+        problems += found
     merger = session.merger if session is not None else Merger()
-    extractions = extract_all(docs, config, cache, jobs, progress,
-                              lambda doc, x: merger.stage(doc.id, x.events), extracting)
+    extractions = extract_all(docs if read is not None else _gathered(
+        iter_documents(config, problems, raw=raw), docs), config, cache, jobs, progress,
+        lambda doc, x: merger.stage(doc.id, x.events), extracting)
     if progress is not None:
         progress("merging", 0, 1)
     merged = merger.update({doc_id: x.events for doc_id, x in extractions.items()},
@@ -342,6 +369,13 @@ def build_timeline(config: Config, cache: ExtractionCache,
                                 "add .md or .txt files"))
     return Timeline(documents=tuple(docs), events=events, extractions=extractions,
                     problems=tuple(problems))
+
+
+def _gathered(docs: Iterable[Document], into: list[Document]) -> Iterator[Document]:
+    """``docs``, each added to ``into`` as it goes by."""
+    for doc in docs:
+        into.append(doc)
+        yield doc
 
 
 def _content_bytes(config: Config, raw: dict[Path, bytes]) -> list[tuple[str, str]]:
@@ -413,8 +447,6 @@ def _build(config: Config, cache: ExtractionCache | None, strict: bool, write: b
             return BuildReport(empty, {}, None, seconds, warnings=done.warnings,
                                unchanged=done, stages=(("read", seconds),))
         stamp.forget(cache.directory)
-    read = read_documents(config, raw=raw)
-    raw.clear()  # the documents hold their text now
     marks = [("read", started), ("extract", time.perf_counter())]
 
     def noted(stage: str, done: int, total: int) -> None:
@@ -425,9 +457,11 @@ def _build(config: Config, cache: ExtractionCache | None, strict: bool, write: b
 
     spare = Spare(write and (default_jobs() if jobs is None else jobs) > 1)
     try:
-        timeline = build_timeline(config, cache, read, jobs, noted, extracting=spare.want)
+        # (the articles are parsed as they are extracted: "extract" includes parsing them)
+        timeline = build_timeline(config, cache, None, jobs, noted, extracting=spare.want,
+                                  raw=raw)
         if cache.misses and write:  # entries of edited or removed articles are garbage now
-            cache.prune({cache.key(doc) for doc in read[0]})
+            cache.prune({cache.key(doc) for doc in timeline.documents})
         errors = [p for p in timeline.problems if p.severity == "error" or strict]
         if errors:
             raise BuildFailed(timeline.problems)

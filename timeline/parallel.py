@@ -8,13 +8,15 @@ this process: starting workers costs more than it saves below a few dozen docume
 from __future__ import annotations
 
 import concurrent.futures as cf
+import contextlib
 import functools
 import gc
+import itertools
 import multiprocessing
 import os
 import sys
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from multiprocessing.reduction import ForkingPickler
 from typing import TypeVar
 
@@ -28,6 +30,10 @@ Extract = Callable[[Document], T]
 
 MIN_PARALLEL = 48
 """Fewer documents than this are extracted in this process."""
+
+CHUNK = 64
+"""Documents per task at most: enough to amortise pickling, few enough to balance the
+workers' loads and to show progress."""
 
 
 def default_jobs() -> int:
@@ -75,37 +81,63 @@ def _run_chunk(extract: Extract[T], docs: Sequence[Document]) -> list[T]:
     return [extract(doc) for doc in docs]
 
 
-def extract_many(docs: Sequence[Document], extract: Extract[T], receive: Callable[[Document, T], U],
-                 jobs: int | None = None, progress: Progress | None = None) -> dict[str, U]:
+def extract_many(docs: Iterable[Document], extract: Extract[T],
+                 receive: Callable[[Document, T], U], jobs: int | None = None,
+                 progress: Progress | None = None) -> dict[str, U]:
     """``receive(doc, extract(doc))`` of every document by id, extract on ``jobs`` processes
     (default: every core) and receive here, as each result comes in: what receive does
     (decoding the result, say) then runs while the workers go on with the others.
 
-    ``extract`` must be picklable (a module-level function or a partial of one)."""
+    ``docs`` may be an iterator that reads each document when asked for it: the workers
+    start on the first ones while this process reads the others (reading 4,000 articles
+    takes about 0.4 s). ``extract`` must be picklable (a module-level function or a
+    partial of one)."""
     jobs = default_jobs() if jobs is None else max(1, jobs)
-    total = len(docs)
     out: dict[str, U] = {}
-    if jobs == 1 or total < MIN_PARALLEL:
-        for i, doc in enumerate(docs, 1):
+    given = iter(docs)
+    first = list(itertools.islice(given, MIN_PARALLEL if jobs > 1 else 0))
+    if len(first) < MIN_PARALLEL:  # (all of them, or one job)
+        todo = [*first, *given]
+        for i, doc in enumerate(todo, 1):
             out[doc.id] = receive(doc, extract(doc))
             if progress is not None:
-                progress("extracting", i, total)
+                progress("extracting", i, len(todo))
         return out
     method = _start_method()
     if method == "fork":
         # Extract one document here first: the tables extraction builds on first use (the
         # rule index, about a tenth of a second) are then inherited by every worker instead
         # of being built again in each.
-        out[docs[0].id] = receive(docs[0], extract(docs[0]))
-        docs = docs[1:]
-    # Chunks big enough to amortise pickling, small enough to balance and show progress.
-    size = max(4, min(64, total // (jobs * 8) or 1))
-    chunks = [docs[i:i + size] for i in range(0, len(docs), size)]
+        out[first[0].id] = receive(first[0], extract(first[0]))
+        first = first[1:]
+    # Chunks big enough to amortise pickling, small enough to balance and show progress:
+    # CHUNK documents while many more are coming, fewer once the rest is known to be few.
     context = multiprocessing.get_context(method)
-    with cf.ProcessPoolExecutor(max_workers=min(jobs, len(chunks)), mp_context=context,
-                                initializer=_start_worker) as pool:
-        futures = {pool.submit(functools.partial(_run_chunk, extract), chunk): chunk
-                   for chunk in chunks}
+    futures: dict[cf.Future[list[T]], list[Document]] = {}
+    run = functools.partial(_run_chunk, extract)
+    with contextlib.ExitStack() as stack:
+        pool: cf.ProcessPoolExecutor | None = None
+
+        def submit(chunks: list[list[Document]]) -> None:
+            nonlocal pool
+            if not chunks:
+                return
+            if pool is None:  # (as many workers as there are chunks, if fewer than jobs)
+                pool = stack.enter_context(cf.ProcessPoolExecutor(
+                    max_workers=min(jobs, len(chunks)), mp_context=context,
+                    initializer=_start_worker))
+            for chunk in chunks:
+                futures[pool.submit(run, chunk)] = chunk
+
+        pending = first
+        for doc in given:
+            pending.append(doc)
+            if len(pending) == CHUNK * jobs * 2:  # many: send half of them
+                submit([pending[i:i + CHUNK] for i in range(0, CHUNK * jobs, CHUNK)])
+                pending = pending[CHUNK * jobs:]
+        size = max(4, min(CHUNK, (len(pending) + CHUNK * len(futures)) // (jobs * 8) or 1))
+        submit([pending[i:i + size] for i in range(0, len(pending), size)])
+        total = len(out) + sum(map(len, futures.values()))
         for future in cf.as_completed(futures):
             for doc, extraction in zip(futures[future], future.result(), strict=True):
                 out[doc.id] = receive(doc, extraction)
