@@ -26,12 +26,12 @@ from timeline.groups import Refused, agglomerate, combine, same_span
 from timeline.model import DateSpan, Event, Precision
 from timeline.similarity import (
     Features,
-    apart,
     compatible,
     features,
     mass,
     reason,
     score,
+    sides,
     strangers,
     vague,
     weight,
@@ -80,8 +80,8 @@ class _Cand:
     """One candidate: its event, its place in the merge order, its features and buckets, and
     the value of every pair it is in."""
 
-    __slots__ = ("day", "event", "feats", "fine", "group", "mass", "months", "order", "pairs",
-                 "years")
+    __slots__ = ("bounds", "day", "event", "feats", "fine", "group", "mass", "months", "order",
+                 "pairs", "sides", "vague", "years")
 
     def __init__(self, event: Event, source: str, rank: int) -> None:
         first = event.citations[0]
@@ -98,6 +98,11 @@ class _Cand:
             self.months is not None
         """Dated to a day (or finer) within two months: never a date a coarse candidate's
         (a year, a season) can be (see similarity.compatible), so never paired with one."""
+        self.bounds = None if span is None else (span.start, span.end)
+        """Its first and last day (what decides whether two dates are one: same_span)."""
+        self.vague = vague(span)
+        self.sides = sides(self.feats)
+        """See similarity.apart."""
         self.mass = (0.0, 0.0)
         self.pairs: dict[_Cand, float] = {}
         self.group: _Group | None = None
@@ -305,12 +310,16 @@ class Merger:
 
     def _value(self, u: _Cand, v: _Cand) -> float:
         self.rescored += 1
-        a, b = u.event.date, v.event.date
-        if not compatible(a, b) or apart(u.feats, v.feats):
+        # (compatible, apart and _bar written out, from what each candidate keeps: this
+        # runs for every pair scored, and most pairs have one date)
+        same = u.bounds == v.bounds
+        if u.bounds is None if same else not compatible(u.event.date, v.event.date):
             return _APART
-        # (the bar, as _bar() gives it, written out: this runs for every pair scored)
-        bar = VAGUE_DATE_THRESHOLD if vague(a) and vague(b) else \
-            SAME_DATE_THRESHOLD if same_span(a, b) else NESTED_DATE_THRESHOLD
+        (remote_u, met_u), (remote_v, met_v) = u.sides, v.sides
+        if (remote_u and met_v) or (remote_v and met_u):
+            return _APART
+        bar = VAGUE_DATE_THRESHOLD if u.vague and v.vague else \
+            SAME_DATE_THRESHOLD if same else NESTED_DATE_THRESHOLD
         total = score(u.feats, v.feats, u.mass, v.mass, self._idf, bar)
         return total if total >= bar else 0.0
 

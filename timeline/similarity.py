@@ -285,14 +285,13 @@ merge.VAGUE_DATE_THRESHOLD and groups.agglomerate."""
 _IN_PERSON = frozenset({"meeting", "visit"})
 
 
-def apart(a: Features, b: Features) -> bool:
-    """Two reports that cannot tell one happening: one a phone or video call and not a
-    meeting or visit, the other a meeting or visit and no call ("Wang Yi visited Jakarta",
-    "Wang Yi held a phone call with Aydin", on the same day)."""
-    return bool(("remote" in a.kinds and not a.kinds & _IN_PERSON
-                 and b.kinds & _IN_PERSON and "call" not in b.kinds)
-                or ("remote" in b.kinds and not b.kinds & _IN_PERSON
-                    and a.kinds & _IN_PERSON and "call" not in a.kinds))
+def sides(f: Features) -> tuple[bool, bool]:
+    """Whether a report tells a phone or video call and no meeting or visit, and whether
+    it tells a meeting or visit and no call. Two reports, one of each, cannot tell one
+    happening ("Wang Yi visited Jakarta", "Wang Yi held a phone call with Aydin", on the
+    same day): the merge keeps both answers per report, and compares them pair by pair."""
+    met = not f.kinds.isdisjoint(_IN_PERSON)
+    return "remote" in f.kinds and not met, met and "call" not in f.kinds
 
 
 def vague(span: DateSpan | None) -> bool:
