@@ -139,7 +139,9 @@ def extract_many(docs: Iterable[Document], extract: Extract[T],
         submit([pending[i:i + size] for i in range(0, len(pending), size)])
         total = len(out) + sum(map(len, futures.values()))
         for future in cf.as_completed(futures):
-            for doc, extraction in zip(futures[future], future.result(), strict=True):
+            # (each chunk's results, pickled, let go once received: tens of megabytes at
+            # thousands of articles)
+            for doc, extraction in zip(futures.pop(future), future.result(), strict=True):
                 out[doc.id] = receive(doc, extraction)
             if progress is not None:
                 progress("extracting", len(out), total)
