@@ -74,11 +74,10 @@ went on alone for 0.23 to 0.25 s after the helper when it took back every page n
 CARDS = ".cards"
 """The helper's cards, in the staging folder (never moved into output/ with the pages)."""
 
-Found = tuple[int, int, int, str | None]
+Found = tuple[int, int, int, Staged | None]
 """What the helper found of one page, compactly (tens of thousands travel back): the
-size, mtime and inode of its file, and None when output/ already held it, "" when it
-waits in the staging folder, or the highest folder of its place that is not in output/
-yet (see timeline.output.Staged)."""
+size, mtime and inode of its file, and where it waits in the staging folder (None when
+output/ already held it)."""
 
 
 def possible() -> bool:
@@ -207,8 +206,6 @@ class EventPageHelper:
         self._sender: threading.Thread | None = None
         self._jobs: Connection | None = None
         self._results: Connection | None = None
-        self._out_dir: str | None = None
-        self._staging: str | None = None
         self._lock = threading.Lock()
         self._next = 0
         """The first page of ``order`` that neither process has taken yet."""
@@ -221,7 +218,6 @@ class EventPageHelper:
         one (until then, the helper is the Spare's to stop)."""
 
     def start(self, out_dir: Path, staging: str) -> None:
-        self._out_dir, self._staging = os.fspath(out_dir), staging
         process = (self._spare.take() if self._spare is not None else None) or Process.spawn()
         self._process, self._jobs, self._results = process.popen, process.jobs, process.results
         if self.cards:
@@ -329,12 +325,8 @@ class EventPageHelper:
 
     def _expand(self, found: list[Found]) -> Iterator[tuple[str, FileStat, Staged | None]]:
         """Each page, in the order sent, with its stat and where it waits (see Found)."""
-        assert self._staging is not None and self._out_dir is not None
         for path, (size, mtime, inode, missing) in zip(self._sent, found, strict=True):
-            staged = None if missing is None else (
-                os.path.join(self._staging, path), os.path.join(self._out_dir, path),
-                missing or None)
-            yield path, (size, mtime, inode), staged
+            yield path, (size, mtime, inode), missing
 
     def stop(self) -> None:
         if self._process is not None and self._process.poll() is None:
@@ -400,7 +392,7 @@ def _helper(jobs: Connection, results: Connection) -> None:
             for path, i in zip(chunk, at, strict=True):
                 page = pages.page(path, events[i], events.get(i - 1), events.get(i + 1))
                 found, waiting = stager.stage(path, page)
-                done.append((*found, None if waiting is None else waiting[2] or ""))
+                done.append((*found, waiting))
                 if cards is not None:
                     card = pages.card(events[i])
                     made.append((events[i].id, (cards.tell(), len(card))))

@@ -158,9 +158,12 @@ def _same_file(target: str, data: bytes) -> FileStat | None:
         return None
 
 
-Staged = tuple[str, str, str | None]
-"""A file waiting in the staging folder: its path there, its place in the output folder,
-and the highest folder of that place not in the output folder yet (None if all are)."""
+Staged = str
+"""Where a file waits in the staging folder (at its place in the site, under that folder):
+"" when its folder is in the output folder already (the file moves in alone), else the
+highest folder of its place that is not (moved in whole, with everything staged in it).
+Paths are made again when the files move: tens of thousands of pairs of them, kept until
+then, were a tenth of a first build's memory at its peak."""
 
 
 class Stager:
@@ -203,7 +206,7 @@ class Stager:
             while view:
                 view = view[os.write(fd, view):]
             os.fchmod(fd, 0o644)
-            return file_stat(os.fstat(fd)), (tmp, target, missing)
+            return file_stat(os.fstat(fd)), missing or ""
         finally:
             os.close(fd)
 
@@ -289,11 +292,12 @@ def write_site(files: Mapping[str, bytes], out_dir: Path, keep: Collection[str] 
                 if waiting is not None:
                     staged.append((rel, waiting))
         moved: set[str] = set()
-        for _, (tmp, target, missing) in staged:
-            if missing is None:
-                os.replace(tmp, target)
+        staging, base = stager.staging or "", stager.guard.base
+        for rel, missing in staged:
+            if not missing:  # (its place was checked when it was staged: Stager.stage)
+                os.replace(os.path.join(staging, rel), os.path.join(base, rel))
             elif missing not in moved:  # a new folder: in with everything staged in it
-                os.rename(os.path.join(stager.folder(), missing), os.path.join(out_dir, missing))
+                os.rename(os.path.join(staging, missing), os.path.join(base, missing))
                 moved.add(missing)
     except BaseException as exc:
         if helper is not None and elsewhere:
