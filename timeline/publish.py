@@ -25,7 +25,7 @@ TEMPLATES = "templates"
 def render_and_write(timeline: Timeline, config: Config, theme: Theme, cache_dir: Path | None,
                      write: bool = True, progress: Progress | None = None,
                      jobs: int | None = None, spare: Spare | None = None
-                     ) -> tuple[Mapping[str, bytes], WriteReport | None, dict[str, FileStat]]:
+                     ) -> tuple[Mapping[str, bytes], WriteReport | None, Mapping[str, FileStat]]:
     """Stages 6 and 7: render the site and write it (with ``write``), taking from the last
     build recorded in ``cache_dir`` every page and piece whose inputs did not change; with
     ``jobs`` (default: every core) above 1, many event pages are made by a second process
@@ -46,7 +46,7 @@ def render_and_write(timeline: Timeline, config: Config, theme: Theme, cache_dir
 def _render_and_write(timeline: Timeline, config: Config, theme: Theme, cache_dir: Path | None,
                       write: bool, progress: Progress | None, jobs: int | None,
                       spare: Spare | None
-                      ) -> tuple[Mapping[str, bytes], WriteReport | None, dict[str, FileStat]]:
+                      ) -> tuple[Mapping[str, bytes], WriteReport | None, Mapping[str, FileStat]]:
     record = stamp.load_pages(cache_dir, config.output_dir) if cache_dir else Record()
     reuse = Reuse(config.output_dir, record)
     env = theme.environment()
@@ -72,10 +72,9 @@ def _render_and_write(timeline: Timeline, config: Config, theme: Theme, cache_di
     helper = helper_for(pages, [p for p in pages.index if p not in kept] if pages else [],
                         config, spare) if (default_jobs() if jobs is None else jobs) > 1 else None
     written = write_site(files, config.output_dir, kept, progress, helper)
-    stats = {**kept, **written.stats}
+    stats = {**kept, **written.stats} if kept else written.stats
     if cache_dir is not None:
         pieces = {p: index for p, index in record.pieces.items() if p in kept}
-        stamp.store_pages(cache_dir, config.output_dir,
-                          {p: (d, stats[p]) for p, d in plan.digests.items()},
+        stamp.store_pages(cache_dir, config.output_dir, plan.digests, stats,
                           {**pieces, **reuse.noted})
     return files, written, stats

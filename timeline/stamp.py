@@ -127,16 +127,22 @@ def load_pages(cache_dir: Path, out_dir: Path) -> Record:
         return Record()
 
 
-def store_pages(cache_dir: Path, out_dir: Path, pages: Mapping[str, tuple[str, FileStat]],
-                pieces: Mapping[str, PieceIndex]) -> None:
-    """Remember what this build wrote (best effort: without it the next renders everything)."""
+def store_pages(cache_dir: Path, out_dir: Path, digests: Mapping[str, str],
+                stats: Mapping[str, FileStat], pieces: Mapping[str, PieceIndex]) -> None:
+    """Remember what this build wrote, each file's digest with its stat (best effort:
+    without it the next renders everything)."""
     data = {"version": 1, "output": str(out_dir),
-            "pages": {path: [digest, *stat] for path, (digest, stat) in pages.items()},
+            "pages": {path: [digest, *stats[path]] for path, digest in digests.items()},
             "pieces": {path: {"context": p.context, "keys": "".join(p.keys),
                               "spans": list(p.spans)}
                        for path, p in pieces.items()
                        if all(len(k) == KEY_LENGTH for k in p.keys)}}
     _store_json(cache_dir, PAGES, data)
+
+
+_SLICE = 1 << 20
+"""Characters of a record written at a time: encoded whole, the page record of 40,000
+articles (100 MB) was in memory twice, at the moment the build is largest."""
 
 
 def _store_json(cache_dir: Path, name: str, data: Any) -> None:
@@ -145,7 +151,8 @@ def _store_json(cache_dir: Path, name: str, data: Any) -> None:
         text = json.dumps(data, separators=(",", ":"))  # one call: the C encoder
         fd, tmp = tempfile.mkstemp(dir=cache_dir, prefix=".tmp-", suffix=".json")
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
+            for start in range(0, len(text), _SLICE):
+                handle.write(text[start:start + _SLICE])
         os.replace(tmp, cache_dir / name)
     except OSError:
         return
