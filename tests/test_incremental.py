@@ -119,8 +119,12 @@ def test_extraction_from_documents_still_being_read(tmp_path: Path) -> None:
             read.append(doc.id)
             yield doc
 
-    streamed = extract_many(reading(), run, lambda doc, x: x, jobs=2)
+    seen: list[tuple[int, int]] = []
+    streamed = extract_many(reading(), run, lambda doc, x: x, jobs=2,
+                            progress=lambda stage, done, total: seen.append((done, total)))
     assert read == [doc.id for doc in docs] and len(streamed) == 300
+    assert seen[-1] == (300, 300) and all(done <= total for done, total in seen)
+    assert [done for done, _ in seen] == sorted(done for done, _ in seen)
     # (the first document is extracted here, before the workers start: see extract_many)
     assert before_last[0] >= 2
     assert streamed == extract_many(docs, functools.partial(extract, settings=Settings()),

@@ -129,20 +129,28 @@ def extract_many(docs: Iterable[Document], extract: Extract[T],
             for chunk in chunks:
                 futures[pool.submit(run, chunk)] = chunk
 
-        pending = first
-        for doc in given:
-            pending.append(doc)
-            if len(pending) == CHUNK * jobs * 2:  # many: send half of them
-                submit([pending[i:i + CHUNK] for i in range(0, CHUNK * jobs, CHUNK)])
-                pending = pending[CHUNK * jobs:]
-        size = max(4, min(CHUNK, (len(pending) + CHUNK * len(futures)) // (jobs * 8) or 1))
-        submit([pending[i:i + size] for i in range(0, len(pending), size)])
-        total = len(out) + sum(map(len, futures.values()))
-        for future in cf.as_completed(futures):
+        def take(future: cf.Future[list[T]], total: int) -> None:
             # (each chunk's results, pickled, let go once received: tens of megabytes at
             # thousands of articles)
             for doc, extraction in zip(futures.pop(future), future.result(), strict=True):
                 out[doc.id] = receive(doc, extraction)
             if progress is not None:
                 progress("extracting", len(out), total)
+
+        pending = first
+        for doc in given:
+            pending.append(doc)
+            if len(pending) == CHUNK * jobs * 2:  # many: send half of them
+                submit([pending[i:i + CHUNK] for i in range(0, CHUNK * jobs, CHUNK)])
+                pending = pending[CHUNK * jobs:]
+                # what is done already, against what is known so far (40,000 articles
+                # take seconds to read)
+                known = len(out) + sum(map(len, futures.values())) + len(pending)
+                for future in [f for f in futures if f.done()]:
+                    take(future, known)
+        size = max(4, min(CHUNK, (len(pending) + CHUNK * len(futures)) // (jobs * 8) or 1))
+        submit([pending[i:i + size] for i in range(0, len(pending), size)])
+        total = len(out) + sum(map(len, futures.values()))
+        for future in cf.as_completed(list(futures)):
+            take(future, total)
     return out
