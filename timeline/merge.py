@@ -102,7 +102,7 @@ class _Cand:
         """Its first and last day (what decides whether two dates are one: same_span)."""
         self.vague = vague(span)
         self.sides = sides(self.feats)
-        """See similarity.apart."""
+        """A call and no meeting, a meeting and no call (see similarity.sides)."""
         self.mass = (0.0, 0.0)
         self.pairs: dict[_Cand, float] = {}
         self.group: _Group | None = None
@@ -313,7 +313,7 @@ class Merger:
         # (compatible, apart and _bar written out, from what each candidate keeps: this
         # runs for every pair scored, and most pairs have one date)
         same = u.bounds == v.bounds
-        if u.bounds is None if same else not compatible(u.event.date, v.event.date):
+        if (u.bounds is None) if same else not compatible(u.event.date, v.event.date):
             return _APART
         (remote_u, met_u), (remote_v, met_v) = u.sides, v.sides
         if (remote_u and met_v) or (remote_v and met_u):

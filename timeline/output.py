@@ -162,8 +162,8 @@ Staged = str
 """Where a file waits in the staging folder (at its place in the site, under that folder):
 "" when its folder is in the output folder already (the file moves in alone), else the
 highest folder of its place that is not (moved in whole, with everything staged in it).
-Paths are made again when the files move: tens of thousands of pairs of them, kept until
-then, were a tenth of a first build's memory at its peak."""
+Its two paths are made again when it moves, rather than kept until then for every file
+(34,000 pairs of strings at 4,000 articles, ten times as many at 40,000)."""
 
 
 class Stager:
