@@ -18,6 +18,11 @@ which RSS would count twice), sampled every 20 ms from /proc; a sample taken whi
 of those processes starts or ends is left out (see tree_memory). Each timed command
 starts once the disk is idle (see quiet_disk).
 
+The CPU time of the cold build and of Eleventy (user and kernel, of the command and every
+process it waited for: workers and helpers) is printed too. Divided by the cores, it is
+the least time any spreading of the same work over them could take: what is left to gain
+by running more of it at once rather than by doing less of it.
+
 Peak memory comes from runs of their own, not from the timed ones: reading a process's
 memory from /proc walks its page tables under its memory-map lock, which its page faults
 then wait for. Sampled this way every 20 ms, a cold build of 4,000 articles took 10.2 to
@@ -47,6 +52,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
@@ -178,11 +184,27 @@ def quiet_disk(limit: float = 60.0) -> None:
         time.sleep(0.5)
 
 
-def run(cmd: list[str], cwd: Path | None = None, sample: bool = False
-        ) -> tuple[float, int, float]:
-    """Wall seconds, peak tree memory (with ``sample``, else 0) and system (kernel) CPU
-    seconds of one command, its workers included; raise when it fails. Sampling slows
-    the command (see the module's docstring): time the runs that are not sampled."""
+class Run(NamedTuple):
+    """What one command took."""
+
+    seconds: float
+    """Wall time."""
+    peak: int
+    """Peak tree memory in bytes (when sampled, else 0)."""
+    kernel: float
+    """CPU seconds in the kernel, its workers included."""
+    user: float
+    """CPU seconds in user space, its workers included."""
+
+    @property
+    def cpu(self) -> float:
+        return self.kernel + self.user
+
+
+def run(cmd: list[str], cwd: Path | None = None, sample: bool = False) -> Run:
+    """Wall seconds, peak tree memory (with ``sample``, else 0) and CPU seconds of one
+    command, its workers included; raise when it fails. Sampling slows the command (see
+    the module's docstring): time the runs that are not sampled."""
     quiet_disk()
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
@@ -208,10 +230,11 @@ def run(cmd: list[str], cwd: Path | None = None, sample: bool = False
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode != 0:
         raise SystemExit(f"failed ({proc.returncode}): {' '.join(cmd)}\n{err.decode()[-2000:]}")
-    return seconds, peak, after.ru_stime - before.ru_stime
+    return Run(seconds, peak, after.ru_stime - before.ru_stime,
+               after.ru_utime - before.ru_utime)
 
 
-def timeline(site: Path, *extra: str, sample: bool = False) -> tuple[float, int, float]:
+def timeline(site: Path, *extra: str, sample: bool = False) -> Run:
     return run([sys.executable, "-m", "timeline", "build", str(site), "--quiet", *extra],
                sample=sample)
 
@@ -262,38 +285,43 @@ def measure(n: int, work: Path, jobs: str | None, eleventy: bool, repeat: int = 
     binary = eleventy_bin() if eleventy else None
     # The cold build and both references, taken in turn ``repeat`` times: this machine's
     # speed varies by a fifth from run to run, so one run of each can be a lucky one.
-    colds: list[tuple[float, int, float]] = []
+    colds: list[Run] = []
     peaks: list[int] = []
     floors: list[float] = []
     elevens: list[float] = []
+    eleven_cpu: list[float] = []
     for _ in range(repeat):
         discard(site / ".timeline-cache", work)
         discard(site / "output", work)
         colds.append(timeline(site, *extra))
         discard(site / ".timeline-cache", work)
         discard(site / "output", work)
-        peaks.append(timeline(site, *extra, sample=True)[1])
+        peaks.append(timeline(site, *extra, sample=True).peak)
         floor_out = work / f"floor-{n}"
         discard(floor_out, work)
         floors.append(run([sys.executable, "-c", FLOOR, str(site / "content"),
-                           str(floor_out)])[0])
+                           str(floor_out)]).seconds)
         if binary is not None:
             out = work / f"eleventy-{n}"
             discard(out, work)
-            elevens.append(run([str(binary), f"--input={site / 'content'}", f"--output={out}",
-                                "--quiet"], cwd=work)[0])
+            took = run([str(binary), f"--input={site / 'content'}", f"--output={out}",
+                        "--quiet"], cwd=work)
+            elevens.append(took.seconds)
+            eleven_cpu.append(took.cpu)
     r: dict[str, float] = {}
-    r["cold"] = statistics.median(c[0] for c in colds)
+    r["cold"] = statistics.median(c.seconds for c in colds)
     r["cold_mb"] = max(peaks)
-    r["cold_sys"] = statistics.median(c[2] for c in colds)
+    r["cold_sys"] = statistics.median(c.kernel for c in colds)
+    r["cold_cpu"] = statistics.median(c.cpu for c in colds)
     r["floor"] = statistics.median(floors)
     if elevens:
         r["eleventy"] = statistics.median(elevens)
-    r["warm"] = timeline(site, *extra)[0]
+        r["eleventy_cpu"] = statistics.median(eleven_cpu)
+    r["warm"] = timeline(site, *extra).seconds
     target = sorted(files)[len(files) // 2]
     original = target.read_text(encoding="utf-8")
 
-    def edit(day: int, sample: bool) -> tuple[float, int, float]:
+    def edit(day: int, sample: bool) -> Run:
         """A one-article edit, built, then undone and built again."""
         target.write_text(original + f"\nThe envoys met again on {day} March 2025.\n",
                           encoding="utf-8")
@@ -302,9 +330,9 @@ def measure(n: int, work: Path, jobs: str | None, eleventy: bool, repeat: int = 
         timeline(site, *extra)
         return found
 
-    r["edit"] = edit(3, sample=False)[0]
-    r["edit_mb"] = edit(4, sample=True)[1]
-    r["warm_mb"] = timeline(site, *extra, sample=True)[1]
+    r["edit"] = edit(3, sample=False).seconds
+    r["edit_mb"] = edit(4, sample=True).peak
+    r["warm_mb"] = timeline(site, *extra, sample=True).peak
     r["serve_signal"], r["serve_page"] = serve_edit(site)
     output = site / "output"
     pages = sum(1 for p in output.rglob("*") if p.is_file())
@@ -316,7 +344,11 @@ def measure(n: int, work: Path, jobs: str | None, eleventy: bool, repeat: int = 
 
     print(f"  cold build        {r['cold']:7.2f} s   peak {r['cold_mb'] / mb:6.0f} MB   "
           f"({r['cold_sys']:.1f} s of it in the kernel; {pages} files written)"
-          f"{spread([c[0] for c in colds])}")
+          f"{spread([c.seconds for c in colds])}")
+    cores = os.cpu_count() or 1
+    print(f"  cold, CPU         {r['cold_cpu']:7.2f} s   (user and kernel, every process): "
+          f"{r['cold_cpu'] / cores:.2f} s at best on {cores} cores, "
+          f"{r['cold_cpu'] / r['cold']:.2f} cores busy on average")
     print(f"  warm build        {r['warm']:7.2f} s   peak {r['warm_mb'] / mb:6.0f} MB")
     print(f"  one-article edit  {r['edit']:7.2f} s   peak {r['edit_mb'] / mb:6.0f} MB   "
           "(a new `timeline build` process)")
@@ -327,6 +359,8 @@ def measure(n: int, work: Path, jobs: str | None, eleventy: bool, repeat: int = 
     if "eleventy" in r:
         print(f"  eleventy          {r['eleventy']:7.2f} s   cold/eleventy "
               f"{r['cold'] / r['eleventy']:.2f}x{spread(elevens)}")
+        print(f"  eleventy, CPU     {r['eleventy_cpu']:7.2f} s   cold/eleventy in CPU "
+              f"{r['cold_cpu'] / r['eleventy_cpu']:.2f}x")
     return r
 
 
