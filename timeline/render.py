@@ -11,6 +11,7 @@ import dataclasses
 import functools
 import itertools
 import secrets
+import threading
 import weakref
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -102,13 +103,19 @@ class _Renderer:
         """What stands for a card until the page is rendered (see page): one random
         token per build rather than per page, which cost an event page a twentieth of
         its time (os.urandom each time), is as unknowable to what a page shows."""
+        self.making = threading.RLock()
+        """Held while the keys or the event pages' digests are made: the dev server's page
+        requests and its writer may ask for them at once (it keeps the keys' memo)."""
 
     @property
     def keys(self) -> SiteKeys:
         """Every digest of the site (see timeline.pagekeys), made when first needed: a first
         build starts writing event pages in another process before it has them."""
         if self._keys is None:
-            self._keys = site_keys(self.timeline, self.config, self.theme, self.reuse.keys)
+            with self.making:
+                if self._keys is None:
+                    self._keys = site_keys(self.timeline, self.config, self.theme,
+                                           self.reuse.keys)
         return self._keys
 
     def timeline_page(self, event: Event) -> str:
@@ -335,7 +342,7 @@ class SitePlan:
     render: Mapping[str, Callable[[], bytes]]
     """Path -> the function that renders its bytes."""
     digests: Mapping[str, str]
-    """Path -> the digest of its inputs: equal digests, equal bytes (all made when first
+    """Path -> the digest of its inputs: equal digests, equal bytes (each made when first
     read)."""
 
 
@@ -358,7 +365,8 @@ def plan_pages(timeline: Timeline, config: Config, theme: Theme,
 
     The digests (and the site's keys they are made from: a tenth of a second per 1,000
     articles) are made when first read, so that a first build, which has no earlier pages
-    to compare them with, starts a helper on its event pages before making them."""
+    to compare them with, starts a helper on its event pages before making them, and the
+    dev server makes only those of the pages it renders before the reload."""
     env = env or theme.environment()
     reuse = reuse or Reuse()
     r = _Renderer(timeline, config, theme, env, reuse)
@@ -457,11 +465,10 @@ def plan_pages(timeline: Timeline, config: Config, theme: Theme,
     for rel, source in theme.static_files():
         add(rel.as_posix(), False, source.read_bytes, rel.as_posix(), str(source))
 
-    def event_digests() -> dict[str, str]:
+    def event_digests(keys: SiteKeys) -> dict[str, str]:
         """Each event page's digest: of its event, its neighbours, and the page that shows
         it in the timeline (which its link back names). The dev server keeps the last ones
         and hashes again only the pages where those changed."""
-        keys = r.keys
         whole = r.whole_site("event.html")
         context = (keys.salt, keys.docs, keys.everything if whole else "")
         known = reuse.event_pages if reuse.in_memory and reuse.event_context == context else {}
@@ -480,14 +487,18 @@ def plan_pages(timeline: Timeline, config: Config, theme: Theme,
             reuse.event_context = context
         return dict(zip(event_paths, found, strict=True))
 
-    def digests() -> dict[str, str]:
-        pages = event_digests()
-        return {path: pages[path] if make is None else make()
-                for path, make in inputs.items()}
+    made: list[dict[str, str]] = []
 
-    found = _Digests(digests)
+    def once() -> dict[str, str]:
+        if not made:
+            with r.making:
+                if not made:
+                    made.append(event_digests(r.keys))
+        return made[0]
+
+    found = _Digests(inputs, once)
     if reuse.in_memory:
-        reuse.forget_pages_except(found)
+        reuse.forget_pages_except(inputs)
     return SitePlan(_Plan(plan, events, event_index, r, found, inputs, reuse), found)
 
 
@@ -503,25 +514,32 @@ def _source_inputs(doc_id: str, keys: SiteKeys) -> list[object]:
 
 
 class _Digests(Mapping[str, str]):
-    """A plan's digests, all made when first read."""
+    """A plan's digests, each made when first read: an event page's with every other event
+    page's (see event_digests), any other page's alone. The dev server reloads a page
+    after an edit once it has rendered that page, not every page's digest."""
 
-    def __init__(self, make: Callable[[], dict[str, str]]) -> None:
-        self._make: Callable[[], dict[str, str]] | None = make
+    def __init__(self, inputs: Mapping[str, Callable[[], str] | None],
+                 event_digests: Callable[[], dict[str, str]]) -> None:
+        self._inputs = inputs
+        self._event_digests = event_digests
         self._found: dict[str, str] = {}
 
-    def _all(self) -> dict[str, str]:
-        if self._make is not None:
-            self._found, self._make = self._make(), None
-        return self._found
-
     def __getitem__(self, path: str) -> str:
-        return self._all()[path]
+        found = self._found.get(path)
+        if found is None:
+            make = self._inputs[path]  # KeyError: not a path of the site
+            found = self._found[path] = self._event_digests()[path] if make is None \
+                else make()
+        return found
+
+    def __contains__(self, path: object) -> bool:
+        return path in self._inputs
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._all())
+        return iter(self._inputs)
 
     def __len__(self) -> int:
-        return len(self._all())
+        return len(self._inputs)
 
 
 PAGE_VALUES = frozenset({"year", "years", "key_events", "pager", "events", "parent",
