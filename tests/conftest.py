@@ -42,6 +42,23 @@ def make_site(tmp_path: Path) -> Callable[..., Path]:
 
 
 @pytest.fixture
+def keys_made(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """One item for each time the site's keys are made (timeline.render.site_keys) from
+    here on: what tests of the lazy digests count."""
+    from timeline import render
+
+    made: list[int] = []
+    real = render.site_keys
+
+    def counted(*args: object, **kwargs: object) -> object:
+        made.append(1)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(render, "site_keys", counted)
+    return made
+
+
+@pytest.fixture
 def devset_dir() -> Path:
     """../shared/devset, or skip when this clone has no ../shared."""
     path = SHARED / "devset"

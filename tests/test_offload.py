@@ -376,22 +376,13 @@ def test_the_helper_gets_the_articles_text_only_if_event_pages_may_show_it(site:
 
 
 def test_a_plan_makes_its_digests_only_when_they_are_read(
-        site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        site: Path, keys_made: list[int]) -> None:
     """A first build hands its event pages to the helper before the site's keys exist (they
     are needed only to compare with an earlier build, and to record this one): the plan's
     paths and event pages come without them, and its digests make them once."""
-    from timeline import render
-
     config = load_config(site)
     timeline = build_timeline(config, make_cache(config, False))
-    made: list[int] = []
-    real = render.site_keys
-
-    def counted(*args: object, **kwargs: object) -> object:
-        made.append(1)
-        return real(*args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(render, "site_keys", counted)
+    made = keys_made
     plan = plan_pages(timeline, config, load_theme(config))
     paths = list(plan.render)
     pages = event_pages(plan.render)
@@ -402,5 +393,4 @@ def test_a_plan_makes_its_digests_only_when_they_are_read(
     assert made == [1]
     assert list(digests) == paths and all(len(d) == 32 for d in digests.values())
     assert dict(plan.digests) == digests and made == [1]
-    monkeypatch.setattr(render, "site_keys", real)
     assert digests == dict(plan_pages(timeline, config, load_theme(config)).digests)

@@ -262,7 +262,7 @@ def test_digests_remembered_by_identity_equal_digests_made_afresh(tmp_path: Path
 
 
 def test_the_dev_servers_plan_makes_only_the_digests_of_the_pages_asked_for(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        tmp_path: Path, keys_made: list[int]) -> None:
     """After an edit the dev server plans the site and signals the reload before any page is
     rendered: planning makes no digest (nor the site's keys), and the reloaded page makes
     its own, not the event pages' (all of them at once, a tenth of a second at 4,000
@@ -275,14 +275,7 @@ def test_the_dev_servers_plan_makes_only_the_digests_of_the_pages_asked_for(
     theme = load_theme(config)
     env = theme.environment()  # kept between rebuilds, as timeline.serve keeps it
     cache = make_cache(config, use_disk=False)
-    made: list[int] = []
-    real = render.site_keys
-
-    def counted(*args: object, **kwargs: object) -> object:
-        made.append(1)
-        return real(*args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(render, "site_keys", counted)
+    made = keys_made
     first = plan_pages(build_timeline(config, cache), config, theme, env, memo_for(env))
     for make in first.render.values():  # the writer renders (and remembers) every page
         make()
@@ -298,5 +291,4 @@ def test_the_dev_servers_plan_makes_only_the_digests_of_the_pages_asked_for(
     plan.render[source_path(doc)]()  # the page the browser reloads
     assert made == [1, 1] and memo.event_pages == {}, "the event pages' digests were made"
     assert plan.digests[event_path(timeline.events[0])] and memo.event_pages
-    monkeypatch.setattr(render, "site_keys", real)
     assert dict(plan.digests) == dict(plan_pages(timeline, config, theme).digests)
