@@ -528,8 +528,9 @@ class _Digests(Mapping[str, str]):
         found = self._found.get(path)
         if found is None:
             make = self._inputs[path]  # KeyError: not a path of the site
-            found = self._found[path] = self._event_digests()[path] if make is None \
-                else make()
+            if make is None:  # (kept once, in event_digests' own mapping)
+                return self._event_digests()[path]
+            found = self._found[path] = make()
         return found
 
     def __contains__(self, path: object) -> bool:
